@@ -1,0 +1,241 @@
+"""Validating messages against the schemas, with R14 field paths.
+
+``validate(message)`` returns a list of :class:`Issue`; the first names the
+offending field a server puts in ``validation:error.field`` (VAL-2, VAL-3).
+Order is deterministic (VAL-4): ``type`` first, then fields in the order their
+schema declares them, nested objects depth-first at their field's place, and
+undocumented fields last in message order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from onsembl_spec.schemas import Schema, SchemaSet, bundled
+
+_FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+_UNKNOWN = 1 << 30
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a message.
+
+    ``field`` is the dotted path from the message root (``output.type``,
+    ``messages.2.type``), ``type`` for a missing or unknown type, and ``None``
+    when the message is not a JSON object.
+    """
+
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The JSON form used by ``onsembl validate --format json``."""
+        out = {"message": self.message}
+        if self.field is not None:
+            out = {"field": self.field, **out}
+        return out
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """Join a JSON path as R14 writes it: ``messages.2.type``."""
+    return ".".join(str(p) for p in path)
+
+
+class MessageValidator:
+    """Validates messages against one :class:`SchemaSet` with jsonschema.
+
+    ``format`` is asserted (``date-time`` is checked), as VAL-1 requires.
+    """
+
+    def __init__(self, schemas: SchemaSet) -> None:
+        self.schemas = schemas
+        registry = schemas.registry
+        self._by_type = {
+            t: Draft202012Validator(s, registry=registry, format_checker=_FORMAT_CHECKER)
+            for t, s in schemas.by_type.items()
+        }
+        self._resolver = registry.resolver()
+
+    def validate(self, message: Any) -> list[Issue]:
+        """All problems of ``message``, the R14 ``field`` first; ``[]`` when valid."""
+        if not isinstance(message, dict):
+            return [Issue(None, f"message must be a JSON object, not {_json_kind(message)}")]
+        message_type = message.get("type")
+        if "type" not in message:
+            return [Issue("type", "missing required field")]
+        if not isinstance(message_type, str) or message_type not in self._by_type:
+            return [Issue("type", f"unknown message type {_short(message_type)}")]
+        validator = self._by_type[message_type]
+        issues: list[tuple[tuple[int, ...], Issue]] = []
+        for error in validator.iter_errors(message):
+            for path, text in _explain(error):
+                key = self._order_key(self.schemas.by_type[message_type], message, path)
+                issues.append((key, Issue(dotted(path), text)))
+        issues.sort(key=lambda pair: pair[0])
+        unique: list[Issue] = []
+        for _, issue in issues:
+            if issue not in unique:
+                unique.append(issue)
+        return unique
+
+    def _order_key(self, schema: Schema, instance: Any, path: Sequence[str | int]) -> tuple[int, ...]:
+        key: list[int] = []
+        node: Schema | None = schema
+        for segment in path:
+            node = self._resolve(node, instance)
+            if isinstance(segment, int):
+                key.append(segment)
+                node = node.get("items") if node else None
+                instance = instance[segment] if isinstance(instance, list) and segment < len(instance) else None
+                continue
+            properties = list((node or {}).get("properties", {}))
+            if segment in properties:
+                key.append(properties.index(segment))
+            elif isinstance(instance, dict) and segment in instance:
+                key.append(len(properties) + list(instance).index(segment))
+            else:
+                key.append(_UNKNOWN)
+            node = (node or {}).get("properties", {}).get(segment)
+            instance = instance.get(segment) if isinstance(instance, dict) else None
+        return tuple(key)
+
+    def _resolve(self, node: Schema | None, instance: Any) -> Schema | None:
+        """Follow ``$ref``s, and dispatch the union schema on the instance's type."""
+        for _ in range(16):
+            if node is None:
+                return None
+            if "$ref" in node:
+                node = self._resolver.lookup(node["$ref"]).contents
+                continue
+            if node is self.schemas.union or node.get("$id") == self.schemas.union.get("$id"):
+                message_type = instance.get("type") if isinstance(instance, dict) else None
+                node = self.schemas.by_type.get(message_type) if isinstance(message_type, str) else None
+                continue
+            return node
+        return node
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
+    """The (path, message) pairs that one jsonschema error stands for."""
+    path: list[str | int] = list(error.absolute_path)
+    keyword = error.validator
+    value: Any = error.validator_value
+    instance = error.instance
+    if keyword == "required" and isinstance(instance, dict):
+        return [([*path, name], "missing required field") for name in value if name not in instance]
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        return [([*path, name], "undocumented field") for name in instance if name not in known]
+    if keyword == "not" and isinstance(instance, dict):
+        return [([*path, "type"], "a batch cannot contain a batch")]
+    if keyword == "not":
+        return [(path, f"must not be {_short(instance)}")]
+    messages = {
+        "type": lambda: f"must be {_type_name(value)}, not {_json_kind(instance)}",
+        "enum": lambda: (
+            "must be one of " + ", ".join(map(str, value))
+            if len(value) <= 8
+            else f"{_short(instance)} is not one of the {len(value)} allowed values"
+        ),
+        "const": lambda: f"must be {_short(value)}",
+        "maxLength": lambda: f"longer than {value} characters",
+        "minLength": lambda: f"shorter than {value} character{'s' if value != 1 else ''}",
+        "pattern": lambda: "has characters or a shape the field does not allow",
+        "format": lambda: f"not a valid {value} (RFC 3339, with Z or an offset)",
+        "minimum": lambda: f"less than {value}",
+        "maximum": lambda: f"greater than {value}",
+        "minItems": lambda: f"fewer than {value} item{'s' if value != 1 else ''}",
+        "maxItems": lambda: f"more than {value} items",
+        "minProperties": lambda: f"fewer than {value} field{'s' if value != 1 else ''}",
+    }
+    make = messages.get(str(keyword))
+    text = make() if make else error.message[:200]
+    return [(path, text)]
+
+
+def _type_name(value: Any) -> str:
+    names = {"string": "a string", "integer": "an integer", "number": "a number",
+             "object": "an object", "array": "an array", "boolean": "a boolean", "null": "null"}
+    if isinstance(value, list):
+        return " or ".join(names.get(v, v) for v in value)
+    return names.get(value, str(value))
+
+
+@cache
+def default_validator() -> MessageValidator:
+    """The validator of the bundled schemas (built once)."""
+    return MessageValidator(bundled())
+
+
+def validate(message: Any) -> list[Issue]:
+    """Validate one decoded message against the bundled schemas.
+
+    Returns ``[]`` when it is valid; otherwise the issues, the first being the
+    one R14 reports (``Issue.field`` is ``None`` when ``message`` is not an object).
+    """
+    return default_validator().validate(message)
+
+
+class _NotJSON(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJSON(f"{name} is not JSON")
+
+
+def parse_json(text: str) -> Any:
+    """Decode one message's text as strict JSON (RFC 8259: no NaN or Infinity).
+
+    Raises :class:`ValueError` with a one-line reason when ``text`` is not JSON.
+    Duplicate member names are accepted, the last one winning (VAL-6).
+    """
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except _NotJSON as err:
+        raise ValueError(str(err)) from None
+    except json.JSONDecodeError as err:
+        raise ValueError(f"not JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
+    except RecursionError:
+        raise ValueError("not JSON this parser accepts: nested too deeply") from None
+
+
+def validate_text(text: str) -> tuple[Any, list[Issue]]:
+    """Parse and validate the text of one frame: ``(message or None, issues)``."""
+    try:
+        message = parse_json(text)
+    except ValueError as err:
+        return None, [Issue(None, str(err))]
+    return message, validate(message)
+
+
+__all__ = ["Issue", "MessageValidator", "default_validator", "dotted", "jsonschema",
+           "parse_json", "validate", "validate_text"]
