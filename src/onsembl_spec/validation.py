@@ -10,7 +10,7 @@ undocumented fields last in message order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -87,7 +87,9 @@ class MessageValidator:
                 unique.append(issue)
         return unique
 
-    def _order_key(self, schema: Schema, instance: Any, path: Sequence[str | int]) -> tuple[int, ...]:
+    def _order_key(
+        self, schema: Schema, instance: Any, path: Sequence[str | int]
+    ) -> tuple[int, ...]:
         key: list[int] = []
         node: Schema | None = schema
         for segment in path:
@@ -95,7 +97,11 @@ class MessageValidator:
             if isinstance(segment, int):
                 key.append(segment)
                 node = node.get("items") if node else None
-                instance = instance[segment] if isinstance(instance, list) and segment < len(instance) else None
+                instance = (
+                    instance[segment]
+                    if isinstance(instance, list) and segment < len(instance)
+                    else None
+                )
                 continue
             properties = list((node or {}).get("properties", {}))
             if segment in properties:
@@ -118,7 +124,11 @@ class MessageValidator:
                 continue
             if node is self.schemas.union or node.get("$id") == self.schemas.union.get("$id"):
                 message_type = instance.get("type") if isinstance(instance, dict) else None
-                node = self.schemas.by_type.get(message_type) if isinstance(message_type, str) else None
+                node = (
+                    self.schemas.by_type.get(message_type)
+                    if isinstance(message_type, str)
+                    else None
+                )
                 continue
             return node
         return node
@@ -176,16 +186,23 @@ def _explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         "maxItems": lambda: f"more than {value} items",
         "minProperties": lambda: f"fewer than {value} field{'s' if value != 1 else ''}",
     }
-    make = messages.get(str(keyword))
+    make: Callable[[], str] | None = messages.get(str(keyword))
     text = make() if make else error.message[:200]
     return [(path, text)]
 
 
 def _type_name(value: Any) -> str:
-    names = {"string": "a string", "integer": "an integer", "number": "a number",
-             "object": "an object", "array": "an array", "boolean": "a boolean", "null": "null"}
+    names = {
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "object": "an object",
+        "array": "an array",
+        "boolean": "a boolean",
+        "null": "null",
+    }
     if isinstance(value, list):
-        return " or ".join(names.get(v, v) for v in value)
+        return " or ".join(names.get(str(v), str(v)) for v in value)
     return names.get(value, str(value))
 
 
@@ -237,5 +254,13 @@ def validate_text(text: str) -> tuple[Any, list[Issue]]:
     return message, validate(message)
 
 
-__all__ = ["Issue", "MessageValidator", "default_validator", "dotted", "jsonschema",
-           "parse_json", "validate", "validate_text"]
+__all__ = [
+    "Issue",
+    "MessageValidator",
+    "default_validator",
+    "dotted",
+    "jsonschema",
+    "parse_json",
+    "validate",
+    "validate_text",
+]

@@ -42,7 +42,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Subcommand]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands: dict[str, Subcommand] = {}
     for module_name in SUBCOMMANDS:
-        module: Subcommand = importlib.import_module(f"onsembl_spec.cli.{module_name}")  # type: ignore[assignment]
+        module: Subcommand = importlib.import_module(f"onsembl_spec.cli.{module_name}")
         command_parser = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command_parser)
         commands[module.NAME] = module

@@ -25,11 +25,14 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="JSON Lines file, or '-' for stdin")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
 
 
-def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+def read_lines(
+    stream: IO[bytes], limit: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, bytes | None]]:
     """Yield ``(line number, bytes)``; ``None`` for a line longer than ``limit``.
 
     Memory stays bounded by ``limit`` whatever the input.
@@ -63,7 +66,7 @@ def _open(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return open(path, "rb")
     except OSError as err:
         raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
 
@@ -82,15 +85,20 @@ def run(args: argparse.Namespace) -> int:
             if not isinstance(message_type, str):
                 message_type = None
             if args.format == "json":
-                record = {"line": number, "valid": not issues, "type": message_type,
-                          "errors": [issue.as_dict() for issue in issues]}
+                record = {
+                    "line": number,
+                    "valid": not issues,
+                    "type": message_type,
+                    "errors": [issue.as_dict() for issue in issues],
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 label = f" ({message_type})" if message_type else ""
                 if issues:
                     details = "; ".join(
                         f"{issue.field}: {issue.message}" if issue.field else issue.message
-                        for issue in issues)
+                        for issue in issues
+                    )
                     out.write(f"line {number}{label}: invalid: {details}\n")
                 else:
                     out.write(f"line {number}{label}: ok\n")
