@@ -151,15 +151,10 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str) -> None
     for key, value in override.items():
         where = f"{path}{key}"
         if path == "limits.types.":
-            base[key] = value  # any message type may be given its own limits
-            continue
-        if key not in base:
+            base[key] = value  # any message type may be given limits of its own
+        elif key not in base:
             raise ProfileError(f"unknown profile key {where}")
-        if isinstance(base[key], dict) and base[key] and path != "limits.types.":
-            if not isinstance(value, Mapping):
-                raise ProfileError(f"profile key {where} must be a mapping")
-            _merge(base[key], value, where + ".")
-        elif key == "types":
+        elif isinstance(base[key], dict):
             if not isinstance(value, Mapping):
                 raise ProfileError(f"profile key {where} must be a mapping")
             _merge(base[key], value, where + ".")

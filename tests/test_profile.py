@@ -1,0 +1,77 @@
+"""Profiles (R16; PROF-1..PROF-3): defaults, partial overrides, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onsembl_spec.errors import ProfileError
+from onsembl_spec.profile import DEFAULTS, Profile, load_profile, profile_from_mapping
+
+
+def test_defaults_are_the_documents_numbers() -> None:
+    profile = Profile()
+    assert profile.max_message_bytes == 1048576
+    assert profile.identify_timeout_s == 10
+    assert profile.refresh_window_s == 60
+    assert profile.max_queue == 100
+    assert profile.heartbeat_interval_s == 30
+    assert profile.heartbeat_timeout_s == 90
+    assert [(w.report_name, w.limit) for w in profile.connection_windows()] == [
+        ("perSecond", 10), ("perMinute", 100), ("perHour", 1000)]
+    assert [(w.seconds, w.limit) for w in profile.global_windows()] == [(60, 10000), (3600, 100000)]
+    ping = profile.type_windows("heartbeat:ping") or ()
+    assert [(w.seconds, w.limit) for w in ping] == [(60, 60)]
+    assert profile.type_windows("agent:status") is None
+
+
+def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("identify_timeout_s: 0.5\nlimits:\n  connection:\n    per_minute: 7\n")
+    profile = load_profile(path)
+    assert profile.identify_timeout_s == 0.5
+    assert [w.limit for w in profile.connection_windows()] == [10, 7, 1000]
+    assert profile.max_queue == DEFAULTS["max_queue"]
+
+
+def test_null_switches_a_limit_off() -> None:
+    profile = profile_from_mapping({"limits": {"global": {"per_hour": None},
+                                               "types": {"heartbeat:ping": None}}})
+    assert [w.key for w in profile.global_windows()] == ["per_minute"]
+    assert profile.type_windows("heartbeat:ping") is None
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"max_queeu": 3}, "unknown profile key max_queeu"),
+        ({"max_queue": 0}, "max_queue must be positive"),
+        ({"max_queue": "ten"}, "max_queue must be an integer"),
+        ({"heartbeat": {"timeout_s": -1}}, "heartbeat.timeout_s must be positive"),
+        ({"heartbeat": 5}, "heartbeat must be a mapping"),
+        ({"limits": {"connection": {"per_day": 1}}}, "limits.connection.per_day"),
+        ({"limits": {"types": {"no:such": {"per_minute": 1}}}}, "unknown message type"),
+        ({"limits": {"types": {"agent:status": {"per_week": 1}}}}, "per_week"),
+        ({"allowed_origins": "https://a.example"}, "allowed_origins"),
+    ],
+)
+def test_bad_profiles_name_the_key(override: dict[str, object], message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        profile_from_mapping(override)
+
+
+def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="cannot read profile"):
+        load_profile(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("limits: [unclosed\n")
+    with pytest.raises(ProfileError, match="not valid YAML"):
+        load_profile(bad)
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- 1\n")
+    with pytest.raises(ProfileError, match="mapping"):
+        load_profile(listy)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    assert load_profile(empty).max_queue == 100
