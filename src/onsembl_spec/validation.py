@@ -9,6 +9,7 @@ undocumented fields last in message order.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,29 @@ class MessageValidator:
             for t, s in schemas.by_type.items()
         }
         self._resolver = registry.resolver()
+        wrapper = copy.deepcopy(schemas.by_type["batch"])
+        wrapper.pop("$id", None)
+        wrapper["properties"]["messages"]["items"] = {"description": "any JSON value"}
+        self._batch_wrapper = Draft202012Validator(
+            wrapper, registry=registry, format_checker=_FORMAT_CHECKER
+        )
+
+    def check(self, message: Any) -> Issue | None:
+        """The first issue of ``message`` (the one R14 reports), or ``None`` when valid."""
+        issues = self.validate(message)
+        return issues[0] if issues else None
+
+    def check_batch_wrapper(self, message: dict[str, Any]) -> Issue | None:
+        """First issue of a ``batch``'s own fields, its inner messages not examined (BATCH-2)."""
+        errors = [
+            (
+                self._order_key(self.schemas.by_type["batch"], message, path),
+                Issue(dotted(path), text),
+            )
+            for error in self._batch_wrapper.iter_errors(message)
+            for path, text in _explain(error)
+        ]
+        return min(errors, key=lambda pair: pair[0])[1] if errors else None
 
     def validate(self, message: Any) -> list[Issue]:
         """All problems of ``message``, the R14 ``field`` first; ``[]`` when valid."""
@@ -212,6 +236,19 @@ def default_validator() -> MessageValidator:
     return MessageValidator(bundled())
 
 
+def check(message: Any) -> Issue | None:
+    """The first issue of one decoded message (R14's ``field``), or ``None`` when valid.
+
+    This is the call to make on a hot path: it stops at the first problem.
+    """
+    return default_validator().check(message)
+
+
+def check_batch_wrapper(message: dict[str, Any]) -> Issue | None:
+    """First issue of a ``batch`` message's own fields (BATCH-2); inner messages not examined."""
+    return default_validator().check_batch_wrapper(message)
+
+
 def validate(message: Any) -> list[Issue]:
     """Validate one decoded message against the bundled schemas.
 
@@ -257,6 +294,8 @@ def validate_text(text: str) -> tuple[Any, list[Issue]]:
 __all__ = [
     "Issue",
     "MessageValidator",
+    "check",
+    "check_batch_wrapper",
     "default_validator",
     "dotted",
     "jsonschema",
