@@ -100,10 +100,15 @@ class MessageValidator:
             return [Issue("type", f"unknown message type {_short(message_type)}")]
         validator = self._by_type[message_type]
         issues: list[tuple[tuple[int, ...], Issue]] = []
-        for error in validator.iter_errors(message):
-            for path, text in _explain(error):
-                key = self._order_key(self.schemas.by_type[message_type], message, path)
-                issues.append((key, Issue(dotted(path), text)))
+        try:
+            for error in validator.iter_errors(message):
+                for path, text in _explain(error):
+                    key = self._order_key(self.schemas.by_type[message_type], message, path)
+                    issues.append((key, Issue(dotted(path), text)))
+        except RecursionError:
+            # jsonschema describes offending values with repr(); a value nested
+            # near the parser's limit exhausts the stack there.
+            return [Issue(None, "nested too deeply to validate")]
         issues.sort(key=lambda pair: pair[0])
         unique: list[Issue] = []
         for _, issue in issues:
@@ -173,7 +178,10 @@ def _json_kind(value: Any) -> str:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    except RecursionError:
+        return "a deeply nested value"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
     stream = _open(args.file)
     all_valid = True
     out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        # A message may hold lone surrogate escapes ("\\ud800"): valid JSON that
+        # UTF-8 cannot encode. Report them escaped rather than crash.
+        out.reconfigure(errors="backslashreplace")
     try:
         for number, raw in read_lines(stream):
             if raw is not None and not raw.strip():
