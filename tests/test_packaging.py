@@ -16,11 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "--wheel-dir", str(out), str(REPO)],
-        check=True, capture_output=True,
+        capture_output=True, text=True,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
     (built,) = out.glob("onsembl_spec-*.whl")
     return built
 
