@@ -25,3 +25,48 @@ class SpecError(OnsemblError):
 
 class ProfileError(OnsemblError):
     """A server profile (R16) is unreadable or has a wrong key or value."""
+
+
+class WireError(OnsemblError):
+    """A ``batch`` or ``compressed`` wrapper that does not decode (BATCH-1, COMP-2).
+
+    ``field`` is the dotted path a ``validation:error`` names (``data``,
+    ``compressedSize``, ``originalSize``, ``originalType``, ``data.type``, ``count``).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InflateLimitError(OnsemblError):
+    """A ``compressed`` message inflates past the size limit (COMP-4: close 1009)."""
+
+
+class ServerConfigError(OnsemblError):
+    """The reference server cannot start: no JWT secret, a bad option, a busy port."""
+
+
+class SuiteError(OnsemblError):
+    """The conformance suite cannot run: unreachable URL, server that does not start (exit 2)."""
+
+
+class CheckFailure(OnsemblError):
+    """A conformance check saw a server break requirement ``requirement_id``.
+
+    ``expected`` and ``actual`` are one-line descriptions for the report.
+    """
+
+    def __init__(self, requirement_id: str, expected: str, actual: str) -> None:
+        super().__init__(f"{requirement_id}: expected {expected}; got {actual}")
+        self.requirement_id = requirement_id
+        self.expected = expected
+        self.actual = actual
+
+
+class CheckSkipped(OnsemblError):
+    """A conformance check cannot apply to this server or run (``str(err)`` says why)."""
+
+
+class TranscriptError(UsageError):
+    """A transcript file for ``onsembl replay`` is unreadable or malformed."""

@@ -1,0 +1,271 @@
+"""The asyncio/websockets layer: sockets in, :class:`ServerCore` decisions out.
+
+It owns what only I/O can do: the HTTP upgrade (TRANS-1, TRANS-2), frame
+kinds and sizes (TRANS-4..TRANS-8, left to ``websockets`` where it does them
+right), one timer wake-up at the core's next deadline, bounded outbound
+buffers (CLOSE-7) and shutdown with 1001 (CLOSE-2).
+
+Usage::
+
+    async with ReferenceServer(ServerConfig(port=0, jwt_secret="s")) as server:
+        print(server.url)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+
+from onsembl_server.core.auth import Handshake
+from onsembl_server.core.server import ServerCore
+from onsembl_server.seclog import SecurityLog
+from onsembl_spec.errors import ServerConfigError
+from onsembl_spec.profile import Profile
+from onsembl_spec.protocol import CloseCode
+
+SLOW_CONSUMER_REASON = "slow consumer"
+"""Reason of the 1001 close of CLOSE-7."""
+
+
+@dataclass
+class ServerConfig:
+    """How to run the reference server.
+
+    ``max_outbound_bytes`` bounds each connection's unsent bytes (CLOSE-7):
+    past it the connection is closed with 1001 ``slow consumer``, so one
+    dashboard that stops reading costs at most that much memory.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 3001
+    path: str = "/ws"
+    jwt_secret: str = ""
+    profile: Profile = field(default_factory=Profile)
+    max_outbound_bytes: int = 4 * 1024 * 1024
+    close_timeout_s: float = 5.0
+    security_log: SecurityLog | None = None
+
+
+class _Outbox:
+    """The core's :class:`~onsembl_server.core.effects.Effects` over websockets connections."""
+
+    def __init__(self, server: ReferenceServer) -> None:
+        self._server = server
+        self.connections: dict[int, ServerConnection] = {}
+        self.closing: set[int] = set()
+        self.slow_consumers = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _writable(self, conn_id: int) -> ServerConnection | None:
+        """The connection, unless it is closing or its unsent bytes are over the bound (CLOSE-7)."""
+        if conn_id in self.closing:
+            return None
+        connection = self.connections.get(conn_id)
+        if connection is None or connection.protocol.state is not State.OPEN:
+            return None
+        if connection.transport.get_write_buffer_size() > self._server.config.max_outbound_bytes:
+            self.slow_consumer(conn_id)
+            return None
+        return connection
+
+    def send(self, conn_id: int, text: str) -> None:
+        connection = self._writable(conn_id)
+        if connection is not None:
+            broadcast((connection,), text)
+
+    def send_many(self, conn_ids: Iterable[int], text: str) -> None:
+        """Serialize once; never wait for a reader (one slow dashboard blocks no one)."""
+        targets = [c for c in map(self._writable, conn_ids) if c is not None]
+        if targets:
+            broadcast(targets, text)
+
+    def close(self, conn_id: int, code: int, reason: str) -> None:
+        if conn_id in self.closing:
+            return
+        connection = self.connections.get(conn_id)
+        if connection is None:
+            return
+        self.closing.add(conn_id)
+        task = asyncio.get_running_loop().create_task(connection.close(code, reason))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def slow_consumer(self, conn_id: int) -> None:
+        """CLOSE-7: close with 1001 ``slow consumer``; the buffer stays at its bound."""
+        session = self._server.core.sessions.get(conn_id)
+        self.slow_consumers += 1
+        self._server.security_log_event(
+            "slow_consumer",
+            owner=session.owner if session else None,
+            remote=session.remote if session else None,
+            reason="outbound buffer over its bound",
+        )
+        self.close(conn_id, CloseCode.GOING_AWAY, SLOW_CONSUMER_REASON)
+
+
+class ReferenceServer:
+    """The reference server: ``await start()``, ``url``, ``await stop()`` (or ``async with``)."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        if not config.jwt_secret:
+            raise ServerConfigError("no JWT secret: pass --jwt-secret or set ONSEMBL_JWT_SECRET")
+        self.config = config
+        self.outbox = _Outbox(self)
+        self.core = ServerCore(
+            config.profile,
+            config.jwt_secret,
+            self.outbox,
+            security_log=config.security_log,
+        )
+        self._ids = itertools.count(1)
+        self._server: Server | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Listen (TRANS-1); ``url`` gives the address, with the bound port."""
+        self._loop = asyncio.get_running_loop()
+        quiet = logging.getLogger("onsembl_server.websockets")
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
+        try:
+            self._server = await serve(
+                self._handle,
+                self.config.host,
+                self.config.port,
+                process_request=self._process_request,
+                ping_interval=None,  # HB-4: only protocol messages count as life
+                compression=None,  # TRANS-9: declined
+                max_size=self.config.profile.max_message_bytes,  # TRANS-6, TRANS-7, TRANS-8
+                max_queue=4,
+                close_timeout=self.config.close_timeout_s,
+                logger=quiet,
+            )
+        except OSError as err:
+            raise ServerConfigError(
+                f"cannot listen on {self.config.host}:{self.config.port}: {err.strerror or err}"
+            ) from None
+        sockname = self._server.sockets[0].getsockname()
+        host = self.config.host
+        if ":" in host:
+            host = f"[{host}]"
+        self.url = f"ws://{host}:{sockname[1]}{self.config.path}"
+
+    async def stop(self) -> None:
+        """CLOSE-2: close every connection with 1001 and stop listening."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._server is not None:
+            self._server.close(close_connections=True)
+            await self._server.wait_closed()
+            self._server = None
+
+    async def __aenter__(self) -> ReferenceServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def security_log_event(
+        self, event: str, *, owner: str | None, remote: str | None, reason: str
+    ) -> None:
+        self.core.log.event(event, owner=owner, remote=remote, reason=reason)
+
+    # ------------------------------------------------------------------ connections
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """TRANS-2: an upgrade on any other path gets HTTP 404."""
+        if urlsplit(request.path).path != self.config.path:
+            return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
+        return None
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        conn_id = next(self._ids)
+        loop = asyncio.get_running_loop()
+        core = self.core
+        self.outbox.connections[conn_id] = connection
+        try:
+            request = connection.request
+            assert request is not None
+            headers = request.headers
+            handshake = Handshake(
+                path=request.path,
+                authorization=headers.get_all("Authorization"),
+                cookies=headers.get_all("Cookie"),
+                origin=headers.get("Origin"),
+            )
+            remote = _remote(connection)
+            if not core.open(conn_id, handshake, remote, loop.time()):
+                await connection.wait_closed()
+                return
+            self._reschedule()
+            while True:
+                try:
+                    data = await connection.recv()
+                except ConnectionClosed:
+                    break
+                if isinstance(data, str):
+                    core.receive(conn_id, data, loop.time())
+                else:
+                    core.binary_frame(conn_id)  # TRANS-4
+                self._reschedule()
+        finally:
+            del self.outbox.connections[conn_id]
+            self.outbox.closing.discard(conn_id)
+            core.closed(conn_id, loop.time())
+            self._reschedule()
+
+    # ------------------------------------------------------------------ timers
+
+    def _reschedule(self) -> None:
+        """Sleep until the core's next deadline (one wake-up for all sessions)."""
+        deadline = self.core.next_deadline()
+        timer = self._timer
+        if deadline is None:
+            if timer is not None:
+                timer.cancel()
+                self._timer = None
+            return
+        if timer is not None:
+            if timer.when() <= deadline:
+                return
+            timer.cancel()
+        assert self._loop is not None
+        self._timer = self._loop.call_at(deadline, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        assert self._loop is not None
+        self.core.tick(self._loop.time())
+        self._reschedule()
+
+
+def _remote(connection: ServerConnection) -> str:
+    address = connection.remote_address
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
+
+
+__all__ = ["SLOW_CONSUMER_REASON", "ReferenceServer", "ServerConfig"]

@@ -1,0 +1,75 @@
+"""One connection's state and its deadlines (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from onsembl_server.core.ratelimit import Scope
+from onsembl_spec.profile import Profile
+
+EXPIRY_MARGIN_S = 0.005
+"""Close a little after ``exp``, never before it (REFRESH-7), whatever the clocks' rounding."""
+
+
+@dataclass(eq=False)
+class Session:
+    """A connection after a successful handshake. Times are monotonic seconds."""
+
+    conn_id: int
+    owner: str
+    remote: str
+    opened_at: float
+    expires_at: float
+    token_exp: float
+    connection_scope: Scope
+    role: str | None = None
+    ident: str | None = None
+    last_seen: float = 0.0
+    last_ping: float = 0.0
+    refresh_needed_sent: bool = False
+    closing: bool = False
+    replaced: bool = False
+    type_scopes: dict[str, Scope | None] = field(default_factory=dict)
+    last_rate_log: float = float("-inf")
+    rate_log_suppressed: int = 0
+
+    @property
+    def identified(self) -> bool:
+        return self.role is not None
+
+    def identify_deadline(self, profile: Profile) -> float | None:
+        """IDENT-3: when an unidentified connection is closed."""
+        return None if self.identified else self.opened_at + profile.identify_timeout_s
+
+    def ping_due(self, profile: Profile) -> float:
+        """HB-2: a ping after ``interval_s`` of silence (and again after each further interval)."""
+        return max(self.last_seen, self.last_ping) + profile.heartbeat_interval_s
+
+    def silence_deadline(self, profile: Profile) -> float:
+        """HB-3: closed with 1001 after ``timeout_s`` of silence."""
+        return self.last_seen + profile.heartbeat_timeout_s
+
+    def refresh_due(self, profile: Profile) -> float | None:
+        """REFRESH-1: when the token enters the refresh window (once per token)."""
+        if self.refresh_needed_sent:
+            return None
+        return self.expires_at - profile.refresh_window_s
+
+    def expiry_deadline(self) -> float:
+        """REFRESH-7: not before ``exp``."""
+        return self.expires_at + EXPIRY_MARGIN_S
+
+    def next_deadline(self, profile: Profile) -> float:
+        """The earliest time at which a timer of this session must be looked at."""
+        times = [
+            self.ping_due(profile),
+            self.silence_deadline(profile),
+            self.expiry_deadline(),
+        ]
+        identify = self.identify_deadline(profile)
+        if identify is not None:
+            times.append(identify)
+        refresh = self.refresh_due(profile)
+        if refresh is not None:
+            times.append(refresh)
+        return min(times)

@@ -1,0 +1,105 @@
+"""``onsembl serve``: run the reference server (issue #4; TRANS-1, CLOSE-2).
+
+The first line on stdout is ``listening on ws://HOST:PORT/PATH``; SIGINT or
+SIGTERM closes every connection with 1001 and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from onsembl_spec.errors import ServerConfigError, UsageError
+from onsembl_spec.profile import load_profile
+
+NAME = "serve"
+HELP = "run the reference server"
+
+SECRET_VARIABLE = "ONSEMBL_JWT_SECRET"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=3001, help="port; 0 picks a free one (default 3001)"
+    )
+    parser.add_argument("--path", default="/ws", help="WebSocket path (default /ws)")
+    parser.add_argument(
+        "--jwt-secret",
+        default=None,
+        help=f"HS256 secret of accepted tokens (default: ${SECRET_VARIABLE})",
+    )
+    parser.add_argument("--profile", type=Path, default=None, help="YAML profile of limits (R16)")
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        default=None,
+        help="write security events (JSON lines) here instead of stderr",
+    )
+    parser.add_argument(
+        "--max-outbound-bytes",
+        type=int,
+        default=4 * 1024 * 1024,
+        help="unsent bytes per connection before it is closed as a slow consumer",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here so that other subcommands do not pay for the server's imports.
+    from onsembl_server.app import ReferenceServer, ServerConfig
+    from onsembl_server.seclog import SecurityLog
+
+    secret = args.jwt_secret if args.jwt_secret is not None else os.environ.get(SECRET_VARIABLE)
+    if not secret:
+        raise ServerConfigError(f"no JWT secret: pass --jwt-secret or set {SECRET_VARIABLE}")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 to 65535, not {args.port}")
+    if not args.path.startswith("/"):
+        raise UsageError(f"--path must start with '/', not {args.path!r}")
+    if args.max_outbound_bytes <= 0:
+        raise UsageError("--max-outbound-bytes must be positive")
+    profile = load_profile(args.profile)
+    log_stream: TextIO = sys.stderr
+    if args.log_file is not None:
+        try:
+            log_stream = args.log_file.open("a", encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"cannot open log file {args.log_file}: {err.strerror}") from None
+    config = ServerConfig(
+        host=args.host,
+        port=args.port,
+        path=args.path,
+        jwt_secret=secret,
+        profile=profile,
+        max_outbound_bytes=args.max_outbound_bytes,
+        security_log=SecurityLog(log_stream),
+    )
+    try:
+        asyncio.run(_serve(ReferenceServer(config)))
+    finally:
+        if log_stream is not sys.stderr:
+            log_stream.close()
+    return 0
+
+
+async def _serve(server: object) -> None:
+    from onsembl_server.app import ReferenceServer
+
+    assert isinstance(server, ReferenceServer)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    print(f"listening on {server.url}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
