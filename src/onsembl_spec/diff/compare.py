@@ -173,9 +173,7 @@ class _TypeComparison:
                         f"{_field(path)} now allows this value",
                     )
         elif after is not None:
-            self.add(
-                "ENUM_ADDED", path, None, after, f"{_field(path)} is now restricted to a list"
-            )
+            self.add("ENUM_ADDED", path, None, after, f"{_field(path)} is now restricted to a list")
         else:
             self.add(
                 "ENUM_REMOVED",
@@ -264,9 +262,7 @@ class _TypeComparison:
             if name in renamed:
                 continue
             rule_id = "FIELD_REMOVED" if new_closed else "FIELD_UNCONSTRAINED"
-            self.add(
-                rule_id, _join(path, name), name, None, f"field `{_join(path, name)}` removed"
-            )
+            self.add(rule_id, _join(path, name), name, None, f"field `{_join(path, name)}` removed")
         renamed_to = set(renamed.values())
         for name in added:
             if name in renamed_to:
@@ -423,4 +419,3 @@ def diff_schema_sets(
         compare.node(old_effective[message_type], new_effective[message_type], "")
         findings.extend(compare.findings)
     return DiffReport(old_label, new_label, tuple(_dedupe(findings)))
-
