@@ -1,0 +1,185 @@
+"""``onsembl diff`` end to end: exit codes, the three formats, git revisions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from onsembl_spec.cli import main
+from onsembl_spec.diff import RULES, rules_markdown
+
+if TYPE_CHECKING:
+    from conftest import TreePair
+
+Json = dict[str, Any]
+FINDING_KEYS = {"rule", "breaking", "type", "path", "before", "after", "message"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["diff", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _tighten_and_loosen(trees: TreePair) -> None:
+    """One breaking change (client-sent enum value removed), one safe (new optional field)."""
+    trees.new.edit("common.json", lambda c: c["$defs"]["priority"]["enum"].remove("low"))
+    trees.new.set_property("command:request", "note", {"type": "string", "maxLength": 8})
+
+
+def test_no_change_exits_0(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert (code, err) == (0, "")
+    assert "no schema changes" in out
+
+
+def test_safe_change_exits_0(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    trees.new.set_property("command:request", "note", {"type": "string", "maxLength": 8})
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert code == 0
+    assert "safe" in out and "FIELD_ADDED" in out and "BREAKING" not in out
+
+
+def test_breaking_change_exits_1_text(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    _tighten_and_loosen(trees)
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].endswith("2 changes, 1 breaking")
+    assert any(
+        line.startswith("BREAKING ENUM_VALUE_REMOVED") and "command:request: priority" in line
+        for line in lines
+    )
+    assert any(line.startswith("safe") and "FIELD_ADDED" in line for line in lines)
+
+
+def test_json_format(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    _tighten_and_loosen(trees)
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert set(data) == {"breaking", "findings"}
+    assert data["breaking"] is True
+    assert all(set(f) == FINDING_KEYS for f in data["findings"])
+    removed = [f for f in data["findings"] if f["rule"] == "ENUM_VALUE_REMOVED"]
+    assert removed == [
+        {
+            "rule": "ENUM_VALUE_REMOVED",
+            "breaking": True,
+            "type": "command:request",
+            "path": "priority",
+            "before": "low",
+            "after": None,
+            "message": removed[0]["message"],
+        }
+    ]
+
+
+def test_markdown_format(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    _tighten_and_loosen(trees)
+    trees.new.set_property("command:request", "pipe", {"type": "string", "pattern": "^(a|b)$"})
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "markdown")
+    assert code == 1
+    assert out.startswith("### :x: Breaking protocol changes (3 changes, 1 breaking)")
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    header, *body = rows
+    assert header == "| | type | path | rule | before | after | change |"
+    assert len(body) == 3
+    # Every row has exactly 8 unescaped pipes (7 cells), even with a `|` in a value.
+    for row in body:
+        assert row.replace("\\|", "").count("|") == 8, row
+
+
+def test_markdown_no_change(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "markdown")
+    assert code == 0
+    assert out.startswith("### :white_check_mark: No protocol changes")
+
+
+def test_git_revisions(repo_with_history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = str(repo_with_history)
+    assert run(capsys, "HEAD~2", "HEAD~1", "--repo", repo)[0] == 0
+    code, out, _ = run(capsys, "HEAD~1", "HEAD", "--repo", repo, "--format", "json")
+    assert code == 1
+    assert json.loads(out)["findings"][0]["rule"] == "ENUM_VALUE_REMOVED"
+
+
+def test_git_revisions_of_the_current_directory(
+    repo_with_history: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The guide's form: ``onsembl diff HEAD~1 HEAD`` inside the repository."""
+    monkeypatch.chdir(repo_with_history)
+    assert run(capsys, "HEAD~1", "HEAD")[0] == 1
+    assert run(capsys, "HEAD~2", "HEAD~1")[0] == 0
+
+
+def test_a_revision_against_a_directory(
+    repo_with_history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "HEAD~2", str(repo_with_history / "schemas"), "--repo", str(repo_with_history)
+    )
+    assert code == 1
+    assert "ENUM_VALUE_REMOVED" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("no-such-revision", "HEAD"),
+        ("HEAD",),
+        (),
+        ("HEAD", "HEAD", "--format", "yaml"),
+        ("HEAD", "HEAD", "--repo", "/nonexistent/onsembl"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    repo_with_history: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+) -> None:
+    monkeypatch.chdir(repo_with_history)
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("onsembl: error: ") and err.count("\n") == 1
+
+
+def test_broken_schema_directory_exits_2(
+    trees: TreePair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (trees.new.root / "common.json").write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert code == 2
+    assert "common.json" in err and err.count("\n") == 1
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--list-rules")
+    assert (code, out) == (0, rules_markdown())
+    code, out, _ = run(capsys, "--list-rules", "--format", "json")
+    assert code == 0
+    assert [r["rule"] for r in json.loads(out)] == [r.id for r in RULES]
+
+
+def test_console_entry_point(trees: TreePair, tmp_path: Path) -> None:
+    """The real command in a subprocess, from an unrelated directory."""
+    _tighten_and_loosen(trees)
+    done = subprocess.run(
+        [sys.executable, "-m", "onsembl_spec", "diff", str(trees.old.root), str(trees.new.root)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "ENUM_VALUE_REMOVED" in done.stdout
