@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
 from onsembl_server.app import ReferenceServer, ServerConfig
 from onsembl_server.seclog import MemorySecurityLog
 from onsembl_spec.profile import profile_from_mapping
 from onsembl_spec.tokens import mint
 from onsembl_spec.validation import validate
 from onsembl_spec.wire import now_timestamp
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 SECRET = "reference-server-test-secret-0123456789"
 TIMEOUT = 10.0
@@ -90,6 +91,7 @@ class Client:
 
     async def closed(self, timeout: float = TIMEOUT) -> tuple[int | None, str]:
         """Wait for the close; return the server's close code and reason (CLOSE-6)."""
+
         async def drain() -> None:
             try:
                 while True:

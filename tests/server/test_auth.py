@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+
 from onsembl_spec.tokens import mint
 
 pytestmark = pytest.mark.asyncio
@@ -49,7 +50,7 @@ async def test_header_wins_over_query_and_cookie(server) -> None:
 
 
 async def test_owner_is_sub(server) -> None:
-    """AUTH-2, TEN-1: the token's ``sub`` is the owner: bob's dashboard does not see alice's agent."""
+    """AUTH-2, TEN-1: the token's ``sub`` is the owner: bob does not see alice's agent."""
     await server.agent("alice", "shared-id")
     bob = await server.dashboard("bob")
     await bob.send({"type": "dashboard:connect", "dashboardId": "x"})
@@ -83,7 +84,9 @@ async def test_malformed_token_is_refused(server, token: str) -> None:
 
 async def test_wrong_signature_is_refused(server) -> None:
     """AUTH-5."""
-    await assert_refused(await server.raw(token=mint("another-secret-of-32-bytes-at-least!", "alice")))
+    await assert_refused(
+        await server.raw(token=mint("another-secret-of-32-bytes-at-least!", "alice"))
+    )
 
 
 async def test_expired_token_is_refused(server) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from onsembl_spec.protocol import allowed_types
 
 pytestmark = pytest.mark.asyncio
@@ -93,7 +94,7 @@ async def test_dashboard_speaks_only_for_itself(server) -> None:
 
 
 async def test_second_agent_connection_replaces_the_first(server) -> None:
-    """PRES-7, PRES-8, AUTH-11: old closed 1008; online without offline; running fails; pending stay."""
+    """PRES-7, PRES-8, AUTH-11: old closed 1008; online, no offline; running fails; pending stay."""
     dashboard = await server.dashboard()
     old = await server.agent("alice", "a1")
     await dashboard.recv_type("agent:status")
@@ -146,9 +147,14 @@ async def test_roles_may_send_their_types(server) -> None:
 @pytest.mark.parametrize(
     ("role", "message"),
     [
-        ("dashboard", {"type": "terminal:output", "agentId": "a1",
-                       "output": {"type": "stdout", "content": "x",
-                                  "timestamp": "2024-01-01T00:00:00Z"}}),
+        (
+            "dashboard",
+            {
+                "type": "terminal:output",
+                "agentId": "a1",
+                "output": {"type": "stdout", "content": "x", "timestamp": "2024-01-01T00:00:00Z"},
+            },
+        ),
         ("dashboard", {"type": "agent:status", "agentId": "a1", "status": "busy"}),
         ("agent", {"type": "command:request", "agentId": "a1", "command": "ls"}),
         ("agent", {"type": "system:emergency-stop", "reason": "x"}),
@@ -167,7 +173,7 @@ async def test_other_types_are_forbidden(server, role: str, message: dict) -> No
 
 
 async def test_check_order_validity_before_identification(server) -> None:
-    """ROLE-4: an invalid message before identification is a validation:error, not NOT_IDENTIFIED."""
+    """ROLE-4: an invalid message before identification is a validation:error."""
     client = await server.client()
     await client.send({"type": "command:request", "agentId": "a1"})
     reply = await client.recv()
