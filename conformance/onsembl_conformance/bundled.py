@@ -1,0 +1,130 @@
+"""Starting a server as a subprocess: the bundled reference server, or any command like it.
+
+The command gets ``--host 127.0.0.1 --port 0 --jwt-secret S --profile FILE``
+appended; its first stdout line must be ``listening on ws://HOST:PORT/PATH``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from onsembl_spec.errors import SuiteError
+
+FAST_PROFILE: dict[str, Any] = {
+    "max_message_bytes": 65536,
+    "identify_timeout_s": 1,
+    "refresh_window_s": 2,
+    "max_queue": 3,
+    "allowed_origins": ["https://dashboard.example"],
+    "heartbeat": {"interval_s": 1, "timeout_s": 2.5},
+    "limits": {
+        "global": {"per_minute": 20000, "per_hour": 200000},
+        "connection": {"per_minute": 30, "per_hour": 1000, "burst_per_second": 10},
+        "types": {
+            "command:request": {"per_minute": 12, "per_hour": 1000},
+            "terminal:output": {"per_minute": 300, "per_hour": 10000},
+            "heartbeat:ping": {"per_minute": 40},
+        },
+    },
+}
+"""Limits and timings of the bundled server the suite starts itself: short enough
+that every timing check fits the time budget (issue item 7)."""
+
+DEFAULT_COMMAND = [sys.executable, "-m", "onsembl_spec", "serve"]
+LISTENING = re.compile(r"^listening on (ws://\S+)$")
+
+
+@dataclass
+class RunningServer:
+    """A server process the suite started."""
+
+    url: str
+    process: subprocess.Popen[str]
+    workdir: tempfile.TemporaryDirectory[str]
+    output: list[str] = field(default_factory=list)
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM (graceful shutdown, CLOSE-2), then SIGKILL if it lingers; the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        self.workdir.cleanup()
+        return self.process.returncode
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _pump(stream: IO[str], lines: queue.Queue[str | None], keep: list[str]) -> None:
+    for line in stream:
+        keep.append(line.rstrip("\n"))
+        del keep[:-200]
+        lines.put(line)
+    lines.put(None)
+
+
+def start_server(
+    command: list[str], secret: str, profile: dict[str, Any], timeout: float = 20.0
+) -> RunningServer:
+    """Start ``command`` on a free loopback port; :class:`SuiteError` when it does not come up."""
+    workdir = tempfile.TemporaryDirectory(prefix="onsembl-check-")
+    profile_path = Path(workdir.name) / "profile.yaml"
+    profile_path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
+    stderr_path = Path(workdir.name) / "stderr.log"
+    argv = [
+        *command,
+        "--host", "127.0.0.1",
+        "--port", "0",
+        "--jwt-secret", secret,
+        "--profile", str(profile_path),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    try:
+        with stderr_path.open("w") as stderr:
+            process = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
+            )
+    except OSError as err:
+        workdir.cleanup()
+        raise SuiteError(f"cannot start the server ({argv[0]}): {err.strerror or err}") from None
+    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    server = RunningServer("", process, workdir)
+    threading.Thread(target=_pump, args=(process.stdout, lines, server.output), daemon=True).start()
+    try:
+        first = lines.get(timeout=timeout)
+    except queue.Empty:
+        first = None
+        reason = f"no 'listening on' line within {timeout:g}s"
+    else:
+        reason = "it exited before listening"
+    match = LISTENING.match(first.strip()) if first else None
+    if match is None:
+        if first:
+            reason = f"unexpected first line {first.strip()[:120]!r}"
+        process.kill()
+        process.wait()
+        tail = stderr_path.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+        workdir.cleanup()
+        detail = f" ({tail[0][:200]})" if tail[0] else ""
+        raise SuiteError(f"the server did not start: {reason}{detail}")
+    server.url = match.group(1)
+    return server

@@ -1,0 +1,23 @@
+"""The checks, one module per area of ``docs/spec.md``; importing this registers them all."""
+
+from __future__ import annotations
+
+from onsembl_conformance.checks import (  # noqa: F401  (imported to register)
+    auth,
+    batch,
+    close,
+    commands,
+    compressed,
+    heartbeat,
+    ident,
+    presence,
+    properties,
+    rate,
+    refresh,
+    roles,
+    stateful,
+    tenancy,
+    terminal,
+    transport,
+    validation,
+)

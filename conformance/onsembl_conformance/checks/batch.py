@@ -1,0 +1,95 @@
+"""Batch checks (BATCH-1..BATCH-5, RATE-1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onsembl_conformance.client import describe
+from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.registry import check
+from onsembl_spec.errors import CheckFailure
+
+
+def ping(request_id: str) -> dict[str, Any]:
+    return message("heartbeat:ping", requestId=request_id)
+
+
+def batch(messages: list[Any], count: int | None = None, **extra: Any) -> dict[str, Any]:
+    return message(
+        "batch", messages=messages, count=len(messages) if count is None else count, **extra
+    )
+
+
+async def expect_field(conn: Any, field: str, requirement: str) -> None:
+    reply = await conn.expect_reply("validation:error", requirement)
+    if reply.get("field") != field:
+        raise CheckFailure(requirement, f"validation:error with field {field}", describe(reply))
+
+
+@check("BATCH-1", tags=("quick",))
+async def check_count_mismatch(ctx: CheckContext) -> None:
+    """A count that differs from the number of messages rejects the whole batch (field count)."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send(batch([ping("a"), ping("b")], count=3))
+    await expect_field(conn, "count", "BATCH-1")
+    await conn.expect_silence("BATCH-1", within=0.3, what="none of the batch processed")
+
+
+@check("BATCH-2", tags=("quick",))
+async def check_invalid_wrapper(ctx: CheckContext) -> None:
+    """Invalid batch fields reject the whole batch, naming the field."""
+    conn = await ctx.connect(ctx.recipe())
+    cases: list[tuple[dict[str, Any], str]] = [
+        (message("batch", messages=[], count=1), "messages"),
+        (message("batch", messages=[ping(str(n)) for n in range(101)], count=101), "messages"),
+        (batch([ping("a")], extra=True), "extra"),
+        ({**batch([ping("a")]), "timestamp": "later"}, "timestamp"),
+    ]
+    for sent, field in cases:
+        await conn.send(sent)
+        await expect_field(conn, field, "BATCH-2")
+    await conn.expect_silence("BATCH-2", within=0.3, what="none of the batches processed")
+
+
+@check("BATCH-3", "BATCH-4", tags=("quick",))
+async def check_inner_messages(ctx: CheckContext) -> None:
+    """Inner messages are handled in order; an invalid or nested one gets its own prefixed error."""
+    conn = await ctx.connect(ctx.recipe())
+    inner_bad = {"type": "heartbeat:ping", "timestamp": "never"}
+    await conn.send(batch([ping("first"), inner_bad, batch([ping("x")]), 7, ping("last")]))
+    first = await conn.expect_reply("heartbeat:pong", "BATCH-4")
+    await expect_field(conn, "messages.1.timestamp", "BATCH-4")
+    await expect_field(conn, "messages.2.type", "BATCH-3")
+    await expect_field(conn, "messages.3", "BATCH-4")
+    last = await conn.expect_reply("heartbeat:pong", "BATCH-4")
+    del first, last
+
+
+@check("BATCH-5", "RATE-1", "RATE-3", tags=("quick",))
+async def check_wrapper_not_counted(ctx: CheckContext) -> None:
+    """A batch of exactly the burst limit is accepted whole; each inner message counts."""
+    windows = ctx.profile.connection_windows()
+    burst = min(w.limit for w in windows)
+    if burst > 90:
+        from onsembl_spec.errors import CheckSkipped
+
+        raise CheckSkipped(f"connection limit {burst} is larger than a batch")
+    owner = ctx.owner()
+    dash, _ = await ctx.dashboard(owner)
+    conn, agent_id = await ctx.agent(owner, auto_pong=False)
+    statuses = [message("agent:status", agentId=agent_id, status="busy") for _ in range(burst - 2)]
+    # agent:connect used one slot of the connection's scope (the ping of ctx.agent() has its own).
+    await conn.send(batch([*statuses, message("agent:status", agentId=agent_id, status="error")]))
+    for _ in range(burst - 1):
+        await dash.expect(
+            "agent:status",
+            "BATCH-5",
+            where=lambda m: m["status"] in ("busy", "error"),
+            what="each inner agent:status forwarded",
+        )
+    await conn.send(batch([message("agent:status", agentId=agent_id, status="online")]))
+    reply = await conn.expect_reply("connection:error", "RATE-1")
+    if reply.get("code") != "RATE_LIMIT":
+        raise CheckFailure(
+            "RATE-1", "RATE_LIMIT for the inner message over the limit", describe(reply)
+        )

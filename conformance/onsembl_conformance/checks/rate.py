@@ -1,0 +1,252 @@
+"""Rate-limit checks (RATE-1..RATE-9, TYPE-7)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from typing import Any
+
+from onsembl_conformance.client import Connection, describe
+from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.registry import check
+from onsembl_spec.errors import CheckFailure, CheckSkipped
+from onsembl_spec.profile import Window
+
+
+def connection_limit(ctx: CheckContext, key: str) -> Window | None:
+    return next((w for w in ctx.profile.connection_windows() if w.key == key), None)
+
+
+def probe(n: int) -> dict[str, Any]:
+    """A connection-scope message a dashboard gets one reply to (COMMAND_NOT_FOUND)."""
+    return message("command:interrupt", commandId=f"probe-{n}")
+
+
+async def rate_dashboard(ctx: CheckContext) -> Connection:
+    """An identified dashboard that answers no server ping; its connect used one slot."""
+    conn, _ = await ctx.dashboard(auto_pong=False)
+    return conn
+
+
+async def send_wave(conn: Connection, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        await conn.send(probe(n))
+
+
+async def replies(conn: Connection, count: int, requirement: str) -> list[dict[str, Any]]:
+    """The next ``count`` answers to probes, in order."""
+    return [
+        await conn.expect(("command:error", "connection:error"), requirement) for _ in range(count)
+    ]
+
+
+def accepted(reply: dict[str, Any]) -> bool:
+    return reply.get("code") == "COMMAND_NOT_FOUND"
+
+
+def check_rate_reply(
+    reply: dict[str, Any], windows: tuple[Window, ...], used: dict[str, int], retry: tuple[int, int]
+) -> None:
+    """RATE-7..RATE-9 and TYPE-7 on one refusal."""
+    if reply.get("code") != "RATE_LIMIT" or reply.get("error") != "Rate limit exceeded":
+        raise CheckFailure(
+            "RATE-7", 'connection:error RATE_LIMIT "Rate limit exceeded"', describe(reply)
+        )
+    after = reply.get("retryAfter")
+    if not isinstance(after, int) or not retry[0] <= after <= retry[1]:
+        raise CheckFailure(
+            "RATE-8", f"retryAfter between {retry[0]} and {retry[1]}", describe(reply)
+        )
+    expected = {
+        w.report_name: {"used": used.get(w.report_name, 0), "limit": w.limit} for w in windows
+    }
+    if reply.get("limits") != expected:
+        raise CheckFailure("RATE-9", f"limits {expected}", describe(reply))
+
+
+@check("RATE-3", "RATE-5", "RATE-7", "RATE-8", "RATE-9", tags=("quick",))
+async def check_burst_limit(ctx: CheckContext) -> None:
+    """The per-second limit accepts exactly its limit, then refuses with retryAfter 1 and limits."""
+    burst = connection_limit(ctx, "burst_per_second")
+    if burst is None or burst.limit > 200:
+        raise CheckSkipped("no usable per-second limit in the profile")
+    conn = await rate_dashboard(ctx)  # dashboard:connect used one slot
+    await send_wave(conn, burst.limit)
+    got = await replies(conn, burst.limit, "RATE-5")
+    if not all(accepted(r) for r in got[:-1]):
+        bad = next(r for r in got[:-1] if not accepted(r))
+        raise CheckFailure("RATE-5", f"{burst.limit} messages accepted in a second", describe(bad))
+    used = {w.report_name: burst.limit for w in ctx.profile.connection_windows()}
+    check_rate_reply(got[-1], ctx.profile.connection_windows(), used, (1, 1))
+    await conn.expect_open("RATE-7")
+
+
+@check("RATE-5", "RATE-6", tags=("quick", "slow"))
+async def check_refused_use_no_quota(ctx: CheckContext) -> None:
+    """Refused messages use no quota: after the window slides, a full burst is accepted again."""
+    burst = connection_limit(ctx, "burst_per_second")
+    minute = connection_limit(ctx, "per_minute")
+    if (
+        burst is None
+        or burst.limit > 200
+        or (minute is not None and minute.limit < 2 * burst.limit + 2)
+    ):
+        raise CheckSkipped("needs a per-second limit and a per-minute limit of at least twice it")
+    started = time.monotonic()
+    conn = await rate_dashboard(ctx)  # one slot
+    await send_wave(conn, burst.limit - 1)
+    first = await replies(conn, burst.limit - 1, "RATE-5")
+    if not all(accepted(r) for r in first):
+        bad = next(r for r in first if not accepted(r))
+        raise CheckFailure("RATE-5", f"{burst.limit} accepted in a second", describe(bad))
+    await asyncio.sleep(max(0.0, started + 0.5 - time.monotonic()))
+    await send_wave(conn, 2, start=1000)
+    refused = await replies(conn, 2, "RATE-7")
+    if any(accepted(r) for r in refused):
+        raise CheckFailure("RATE-5", "refusals over the per-second limit", describe(refused[0]))
+    await asyncio.sleep(max(0.0, started + 1.2 - time.monotonic()))
+    await send_wave(conn, burst.limit, start=2000)
+    again = await replies(conn, burst.limit, "RATE-6")
+    if time.monotonic() - started > 1.45:
+        raise CheckSkipped("the machine was too slow to keep the refused messages in the window")
+    if not all(accepted(r) for r in again):
+        raise CheckFailure(
+            "RATE-6",
+            f"{burst.limit} accepted once the first burst left the window",
+            describe(next(r for r in again if not accepted(r))),
+        )
+
+
+@check("RATE-5", "RATE-8", "RATE-9", tags=("slow",))
+async def check_minute_limit(ctx: CheckContext) -> None:
+    """The per-minute limit accepts exactly its limit, then refuses with the right retryAfter."""
+    burst = connection_limit(ctx, "burst_per_second")
+    minute = connection_limit(ctx, "per_minute")
+    if minute is None:
+        raise CheckSkipped("no per-minute connection limit")
+    step = burst.limit if burst else minute.limit
+    waves = math.ceil(minute.limit / step)
+    if waves > 15 and not ctx.config.deep:
+        raise CheckSkipped(f"reaching {minute.limit}/minute at {step}/s needs --deep")
+    started = time.monotonic()
+    conn = await rate_dashboard(ctx)  # one slot
+    sent, wave = 1, 0
+    while sent < minute.limit:
+        await asyncio.sleep(max(0.0, started + 1.1 * wave - time.monotonic()))
+        count = min(step - (1 if wave == 0 else 0), minute.limit - sent)
+        wave += 1
+        await send_wave(conn, count, start=sent)
+        got = await replies(conn, count, "RATE-5")
+        if not all(accepted(r) for r in got):
+            raise CheckFailure(
+                "RATE-5",
+                f"{minute.limit} accepted within a minute at {step}/s",
+                describe(next(r for r in got if not accepted(r))),
+            )
+        sent += count
+    await asyncio.sleep(1.05)  # the per-second window is empty again: only perMinute is exceeded
+    await send_wave(conn, 1, start=9999)
+    (reply,) = await replies(conn, 1, "RATE-7")
+    elapsed = time.monotonic() - started
+    low = max(1, math.ceil(60 - elapsed - 1))
+    used = {"perMinute": minute.limit, "perSecond": 0}
+    for w in ctx.profile.connection_windows():
+        if w.key == "per_hour":
+            used["perHour"] = minute.limit
+    check_rate_reply(reply, ctx.profile.connection_windows(), used, (low, 60))
+
+
+@check("RATE-2", "RATE-9", tags=("quick",))
+async def check_type_limits(ctx: CheckContext) -> None:
+    """command:request counts against its type's limits, not the connection's."""
+    windows = ctx.profile.type_windows("command:request")
+    if not windows or min(w.limit for w in windows) > 100:
+        raise CheckSkipped("command:request has no small limit of its own")
+    limit = min(w.limit for w in windows)
+    dash, _ = await ctx.dashboard()
+    for n in range(limit + 1):
+        await dash.send(message("command:request", agentId=f"ghost-{n}", command="ls"))
+    got = [
+        await dash.expect(("command:error", "connection:error"), "RATE-2") for _ in range(limit + 1)
+    ]
+    early = [r for r in got[:-1] if r["type"] != "command:error"]
+    if early:
+        raise CheckFailure(
+            "RATE-2", f"{limit} requests answered before the type limit", describe(early[0])
+        )
+    check_rate_reply(got[-1], windows, {w.report_name: limit for w in windows}, (1, 3600))
+    burst = connection_limit(ctx, "burst_per_second")
+    if burst is not None and burst.limit < 50:
+        for n in range(burst.limit - 1):
+            await dash.send(message("command:interrupt", commandId=f"ghost-{n}"))
+        for _ in range(burst.limit - 1):
+            reply = await dash.expect(("command:error", "connection:error"), "RATE-2")
+            if reply["type"] != "command:error":
+                raise CheckFailure(
+                    "RATE-2",
+                    "the connection's own quota untouched by command:request",
+                    describe(reply),
+                )
+
+
+@check("RATE-4", tags=("quick",))
+async def check_invalid_messages_counted(ctx: CheckContext) -> None:
+    """Invalid messages count against the connection's limits."""
+    burst = connection_limit(ctx, "burst_per_second")
+    if burst is None or burst.limit > 200:
+        raise CheckSkipped("no usable per-second limit in the profile")
+    conn = await rate_dashboard(ctx)  # one slot
+    for _ in range(burst.limit - 1):
+        await conn.send("{not json")
+    for _ in range(burst.limit - 1):
+        await conn.expect("validation:error", "VAL-1")
+    await send_wave(conn, 1)
+    (reply,) = await replies(conn, 1, "RATE-4")
+    if reply.get("code") != "RATE_LIMIT":
+        raise CheckFailure(
+            "RATE-4", "RATE_LIMIT after a burst of invalid messages", describe(reply)
+        )
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = (
+            _deep_merge(out[key], value)
+            if isinstance(value, dict) and isinstance(out.get(key), dict)
+            else value
+        )
+    return out
+
+
+@check("RATE-1", "RATE-9", tags=("private-server",))
+async def check_global_limit(ctx: CheckContext) -> None:
+    """The global limit is shared by all connections; the refusal reports the global windows."""
+    limit = 24
+    override = _deep_merge(
+        ctx.profile.as_dict(), {"limits": {"global": {"per_minute": limit, "per_hour": 10000}}}
+    )
+    async with ctx.private_server(override) as server:
+        per_conn = 6  # dashboard:connect and five probes, under every connection limit
+        for _ in range(limit // per_conn):
+            conn = await ctx.connect(
+                ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1"
+            )
+            await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+            await conn.expect_reply("agent:list", "RATE-5")
+            await send_wave(conn, per_conn - 1)
+            got = await replies(conn, per_conn - 1, "RATE-1")
+            if not all(accepted(r) for r in got):
+                raise CheckFailure(
+                    "RATE-5",
+                    f"{limit} accepted server-wide",
+                    describe(next(r for r in got if not accepted(r))),
+                )
+        late = await ctx.connect(
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1"
+        )
+        await late.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+        reply = await late.expect_reply(("connection:error", "agent:list"), "RATE-1")
+        windows = (Window("per_minute", 60, limit), Window("per_hour", 3600, 10000))
+        check_rate_reply(reply, windows, {"perMinute": limit, "perHour": limit}, (50, 60))

@@ -1,0 +1,126 @@
+"""Token refresh checks (REFRESH-1..REFRESH-7, TEN-6)."""
+
+from __future__ import annotations
+
+import time
+
+from onsembl_conformance.client import Connection, describe
+from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.registry import check
+from onsembl_spec.errors import CheckFailure
+
+SLACK = 0.25
+"""Allowance for the network and the suite's own scheduling on top of the spec's bounds."""
+
+
+async def wait_needed(conn: Connection, ctx: CheckContext, due: float, requirement: str) -> None:
+    """``auth:refresh-needed`` arrives within 1 s of wall-clock ``due`` and not much before."""
+    within = max(0.0, due - time.time()) + 1.0 + SLACK
+    await conn.expect("auth:refresh-needed", requirement, within=within)
+    early = due - time.time()
+    if early > SLACK:
+        raise CheckFailure(
+            requirement,
+            "auth:refresh-needed when the token enters the window",
+            f"it came {early:.2f}s before",
+        )
+
+
+async def expect_expiry(
+    conn: Connection, exp: float, requirement: str, early_requirement: str | None = None
+) -> None:
+    """REFRESH-7: close 1008 not before ``exp`` and within 1 s after."""
+    await conn.expect_close(1008, requirement, within=max(0.0, exp - time.time()) + 1.0 + SLACK)
+    closed = time.time()
+    if closed < exp - 0.05:
+        raise CheckFailure(
+            early_requirement or requirement,
+            "close 1008 at expiry, not before",
+            f"closed {exp - closed:.2f}s before exp",
+        )
+
+
+@check("REFRESH-1", tags=("quick", "slow"))
+async def check_refresh_needed_once(ctx: CheckContext) -> None:
+    """refresh-needed comes once, within 1 s of the token entering the window (or of connect)."""
+    window = ctx.profile.refresh_window_s
+    minted = time.time()
+    conn = await ctx.connect(ctx.recipe(ttl=window + 1.5))
+    await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+    await conn.expect_reply("agent:list", "PRES-1")
+    await wait_needed(conn, ctx, minted + 1.5, "REFRESH-1")
+    await conn.expect_silence(
+        "REFRESH-1", within=1.0, types=["auth:refresh-needed"], what="auth:refresh-needed only once"
+    )
+    inside = await ctx.connect(ctx.recipe(ttl=max(window - 0.5, window / 2)))
+    await wait_needed(inside, ctx, time.time(), "REFRESH-1")
+
+
+@check("REFRESH-2", "REFRESH-3", "REFRESH-7", tags=("quick", "slow"))
+async def check_refresh_success(ctx: CheckContext) -> None:
+    """A valid refresh succeeds, re-arms refresh-needed, and moves the expiry."""
+    window = ctx.profile.refresh_window_s
+    owner = ctx.owner()
+    minted = time.time()
+    conn, _ = await ctx.dashboard(owner, ttl=window + 1.0)
+    await wait_needed(conn, ctx, minted + 1.0, "REFRESH-1")
+    renewed = time.time()
+    await conn.send(
+        message("auth:refresh-token", token=ctx.token(ctx.recipe(owner, ttl=window + 2.0)))
+    )
+    await conn.expect_reply("auth:refresh-success", "REFRESH-3")
+    await wait_needed(conn, ctx, renewed + 2.0, "REFRESH-2")
+    await conn.expect_open("REFRESH-3")
+    if window > 10 and not ctx.config.deep:
+        ctx.transcript.note(f"refresh window {window:g}s: the expiry is checked with --deep")
+        return
+    await expect_expiry(conn, renewed + window + 2.0, "REFRESH-7", early_requirement="REFRESH-3")
+
+
+@check("REFRESH-4", "REFRESH-7", tags=("quick", "slow"))
+async def check_refresh_failures(ctx: CheckContext) -> None:
+    """Bad refreshes get refresh-failed with an error, and the old expiry stands."""
+    owner = ctx.owner()
+    ttl = 3.0
+    minted = time.time()
+    conn, _ = await ctx.dashboard(owner, ttl=ttl)
+    bad = [
+        ("bad signature", ctx.recipe(owner, ttl=3600, kind="bad-signature")),
+        ("another owner", ctx.recipe(ctx.owner(), ttl=3600)),
+        ("earlier expiry", ctx.recipe(owner, ttl=ttl - 1.5)),
+        ("expired", ctx.recipe(owner, ttl=-10)),
+        ("not a JWT", ctx.recipe(owner, kind="not-a-jwt")),
+        ("alg none", ctx.recipe(owner, ttl=3600, kind="alg-none")),
+    ]
+    for name, recipe in bad:
+        ctx.transcript.note(f"refresh with {name}")
+        await conn.send(message("auth:refresh-token", token=ctx.token(recipe)))
+        reply = await conn.expect_reply(
+            ("auth:refresh-failed", "auth:refresh-success"), "REFRESH-4"
+        )
+        if reply["type"] != "auth:refresh-failed" or not reply.get("error"):
+            raise CheckFailure(
+                "REFRESH-4", f"auth:refresh-failed with an error for {name}", describe(reply)
+            )
+    await expect_expiry(conn, minted + ttl, "REFRESH-4")
+
+
+@check("REFRESH-5", "REFRESH-6", tags=("quick",))
+async def check_refresh_anytime(ctx: CheckContext) -> None:
+    """A refresh before identification, with any refreshToken, succeeds."""
+    owner = ctx.owner()
+    conn = await ctx.connect(ctx.recipe(owner, ttl=600))
+    await conn.send(
+        message(
+            "auth:refresh-token",
+            token=ctx.token(ctx.recipe(owner, ttl=1200)),
+            refreshToken="opaque-anything",
+        )
+    )
+    reply = await conn.expect_reply(("auth:refresh-success", "auth:refresh-failed"), "REFRESH-5")
+    if reply["type"] != "auth:refresh-success":
+        raise CheckFailure(
+            "REFRESH-5", "auth:refresh-success before identification", describe(reply)
+        )
+    await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+    await conn.expect_reply("agent:list", "REFRESH-5")

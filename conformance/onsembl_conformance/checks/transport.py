@@ -1,0 +1,129 @@
+"""Transport checks (TRANS-1..TRANS-8, MSG-8, MSG-12, MSG-14)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.registry import check
+from onsembl_spec.errors import CheckFailure
+from onsembl_spec.wire import message_text, now_timestamp
+
+
+@check("TRANS-1", "HB-1", "MSG-8", tags=("quick",))
+async def check_endpoint_answers(ctx: CheckContext) -> None:
+    """The endpoint takes a WebSocket with a valid token and answers a ping."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send(message("heartbeat:ping"))
+    await conn.expect("heartbeat:pong", "HB-1", within=1.0)
+
+
+@check("TRANS-2", tags=("quick",))
+async def check_other_path_is_404(ctx: CheckContext) -> None:
+    """An upgrade request for another path gets HTTP 404 and no WebSocket."""
+    path = urlsplit(ctx.config.url).path.rstrip("/") + "/not-the-endpoint"
+    try:
+        conn = await ctx.connect(ctx.recipe(), path=path, requirement="TRANS-2")
+    except CheckFailure as err:
+        if "HTTP 404" in err.actual:
+            return
+        raise CheckFailure("TRANS-2", "HTTP 404 response", err.actual) from None
+    await conn.close()
+    raise CheckFailure("TRANS-2", "HTTP 404 response", f"a WebSocket opened on {path}")
+
+
+@check("TRANS-4", "CLOSE-6", tags=("quick",))
+async def check_binary_frame_closes_1003(ctx: CheckContext) -> None:
+    """A binary frame closes the connection with 1003."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send_raw(message_text(message("heartbeat:ping")).encode(), text=False)
+    await conn.expect_close(1003, "TRANS-4")
+
+
+@check("TRANS-5", "CLOSE-6", tags=("quick",))
+async def check_invalid_utf8_closes_1007(ctx: CheckContext) -> None:
+    """A text frame that is not UTF-8 closes the connection with 1007."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send_raw(b'{"type":"heartbeat:ping","x":"\xff\xfe"}', text=True)
+    await conn.expect_close(1007, "TRANS-5")
+
+
+def _padded_ping(size: int) -> str:
+    """A valid ``heartbeat:ping`` of exactly ``size`` bytes (JSON whitespace is padding)."""
+    core = message_text(message("heartbeat:ping"))
+    return core[:-1] + " " * (size - len(core)) + "}"
+
+
+@check("TRANS-6", tags=("quick",))
+async def check_oversize_closes_1009(ctx: CheckContext) -> None:
+    """A message of max_message_bytes + 1 bytes closes the connection with 1009."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send(_padded_ping(ctx.profile.max_message_bytes + 1))
+    await conn.expect_close(1009, "TRANS-6")
+
+
+@check("TRANS-7", tags=("quick",))
+async def check_exact_size_accepted(ctx: CheckContext) -> None:
+    """A message of exactly max_message_bytes bytes is accepted and answered."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send(_padded_ping(ctx.profile.max_message_bytes))
+    await conn.expect("heartbeat:pong", "TRANS-7")
+
+
+@check("TRANS-8", tags=("quick",))
+async def check_fragmented_oversize_closes_1009(ctx: CheckContext) -> None:
+    """The size limit applies after reassembly: fragments each under it, together over it."""
+    limit = ctx.profile.max_message_bytes
+    fits = await ctx.connect(ctx.recipe())
+    text = _padded_ping(limit)
+    await fits.send_fragments([text[: limit // 2], text[limit // 2 :]])
+    await fits.expect(
+        "heartbeat:pong", "TRANS-8", what="heartbeat:pong for a fragmented message at the limit"
+    )
+    conn = await ctx.connect(ctx.recipe())
+    text = _padded_ping(limit + 1)
+    await conn.send_fragments([text[: limit // 2], text[limit // 2 :]])
+    await conn.expect_close(1009, "TRANS-8")
+
+
+@check("MSG-12", tags=("quick",))
+async def check_server_timestamps_current(ctx: CheckContext) -> None:
+    """The server's messages carry its time of sending, within 5 seconds."""
+    conn = await ctx.connect(ctx.recipe())
+    await conn.send(message("heartbeat:ping"))
+    pong = await conn.expect("heartbeat:pong", "HB-1")
+    stamp = datetime.fromisoformat(pong["timestamp"].replace("Z", "+00:00")).timestamp()
+    if abs(stamp - time.time()) > 5:
+        raise CheckFailure("MSG-12", "a timestamp within 5 s of now", pong["timestamp"])
+
+
+@check("MSG-11", tags=("quick",))
+async def check_skewed_timestamps_accepted(ctx: CheckContext) -> None:
+    """Valid messages with far past or future timestamps are handled normally."""
+    conn = await ctx.connect(ctx.recipe())
+    for stamp in ("1970-01-01T00:00:00Z", "2099-12-31T23:59:59+14:00"):
+        await conn.send({"type": "heartbeat:ping", "timestamp": stamp})
+        await conn.expect_reply("heartbeat:pong", "MSG-11")
+    await conn.send(
+        {
+            "type": "dashboard:connect",
+            "dashboardId": ctx.ident("d"),
+            "timestamp": "2001-01-01T00:00:00Z",
+        }
+    )
+    await conn.expect_reply("agent:list", "MSG-11")
+
+
+@check("MSG-14", tags=("quick",))
+async def check_duplicate_members_last_wins(ctx: CheckContext) -> None:
+    """When a member name repeats, the last occurrence counts."""
+    conn = await ctx.connect(ctx.recipe())
+    stamp = now_timestamp()
+    await conn.send(f'{{"type":"no:such-type","type":"heartbeat:ping","timestamp":"{stamp}"}}')
+    await conn.expect_reply("heartbeat:pong", "MSG-14")
+    await conn.send(f'{{"type":"heartbeat:ping","timestamp":"{stamp}","timestamp":"yesterday"}}')
+    error = await conn.expect_reply("validation:error", "MSG-14")
+    if error.get("field") != "timestamp":
+        raise CheckFailure("MSG-14", "validation:error with field timestamp", str(error))

@@ -1,0 +1,252 @@
+"""What a check gets: the server under test, its profile, token minting and connections.
+
+Identifiers and owners are drawn from a random generator seeded by the run's
+seed and the check's name, so a re-run with the same seed (``--seed``,
+``onsembl replay``) sends the same messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from websockets.asyncio.client import connect as ws_connect
+from websockets.datastructures import Headers
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.typing import Origin
+
+from onsembl_conformance.client import Connection, Message
+from onsembl_conformance.recipes import TokenRecipe
+from onsembl_conformance.transcript import Transcript
+from onsembl_spec.errors import CheckFailure, CheckSkipped
+from onsembl_spec.profile import Profile
+from onsembl_spec.wire import now_timestamp
+
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+"""Largest frame the suite's client accepts (the server's messages are far smaller)."""
+
+
+@dataclass
+class SuiteConfig:
+    """How the suite reaches the server under test and what it expects of it."""
+
+    url: str
+    secret: str
+    profile: Profile
+    timeout: float = 5.0
+    seed: int = 0
+    deep: bool = False
+    strict: bool = False
+    quick: bool = False
+    server_command: list[str] | None = None
+    """Command that starts a server like the bundled one (private servers; CLOSE-2)."""
+    transcripts_dir: Path | None = None
+    max_examples: int = 25
+    """Hypothesis examples per property check."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def message(message_type: str, **fields: Any) -> Message:
+    """A message of ``message_type`` with ``fields`` and a fresh ``timestamp``."""
+    return {"type": message_type, **fields, "timestamp": now_timestamp()}
+
+
+class CheckContext:
+    """One check run's view of the world."""
+
+    def __init__(self, config: SuiteConfig, check_name: str) -> None:
+        self.config = config
+        self.profile = config.profile
+        self.timeout = config.timeout
+        self.check_name = check_name
+        self.seed = config.seed
+        self.rng = random.Random(config.seed ^ zlib.crc32(check_name.encode()))
+        self.transcript = Transcript(check_name, config.seed)
+        self.violations: list[CheckFailure] = []
+        self.closing: set[int] = set()
+        self.connections: list[Connection] = []
+        self.sent_messages = 0
+        self._counter = 0
+
+    # -- identities ----------------------------------------------------------
+
+    def ident(self, prefix: str) -> str:
+        """A fresh identifier (agent, dashboard, owner) for this check."""
+        self._counter += 1
+        return f"{prefix}-{self.check_name[:40]}-{self.rng.getrandbits(32):08x}-{self._counter}"
+
+    def owner(self) -> str:
+        return self.ident("owner")
+
+    def token(self, recipe: TokenRecipe) -> str:
+        return recipe.mint(self.config.secret)
+
+    # -- invariants ----------------------------------------------------------
+
+    def violation(self, failure: CheckFailure) -> None:
+        self.transcript.note(f"violation of {failure.requirement_id}: {failure.actual}")
+        self.violations.append(failure)
+
+    def raise_violation(self) -> None:
+        if self.violations:
+            raise self.violations[0]
+
+    def closing_myself(self, conn: Connection) -> bool:
+        return conn.number in self.closing
+
+    def count_sent(self, n: int) -> None:
+        self.sent_messages += n
+
+    # -- connections ---------------------------------------------------------
+
+    async def connect(
+        self,
+        recipe: TokenRecipe | None = None,
+        *,
+        via: str = "header",
+        origin: str | None = None,
+        path: str | None = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+        auto_pong: bool = True,
+        requirement: str = "TRANS-1",
+        url: str | None = None,
+    ) -> Connection:
+        """Open a connection with the token of ``recipe`` taken from ``via``.
+
+        ``via`` is ``header`` (``Authorization: Bearer``), ``query`` (``token``
+        parameter) or ``cookie`` (``token`` cookie) (AUTH-1). A refused
+        handshake fails ``requirement``.
+        """
+        base = urlsplit(url or self.config.url)
+        extra: list[tuple[str, str]] = list((headers or {}).items())
+        params = dict(query or {})
+        detail = f"via={via}"
+        if recipe is not None:
+            token = self.token(recipe)
+            detail += f" token={recipe.kind}(sub={recipe.sub}, ttl={recipe.ttl:g})"
+            if via == "header":
+                extra.append(("Authorization", f"Bearer {token}"))
+            elif via == "query":
+                params["token"] = token
+            elif via == "cookie":
+                extra.append(("Cookie", f"token={token}"))
+            else:
+                raise ValueError(f"unknown token source {via!r}")
+        query_text = "&".join(filter(None, [base.query, urlencode(params)]))
+        target = urlunsplit(
+            (base.scheme, base.netloc, path if path is not None else base.path, query_text, "")
+        )
+        if origin is not None:
+            detail += f" origin={origin}"
+        self._counter += 1
+        number = len(self.connections) + 1
+        self.transcript.record(
+            number,
+            "open",
+            detail=f"{path or base.path} {detail}",
+            recipe=recipe.as_dict() if recipe else None,
+            via=via,
+            origin=origin,
+            path=path,
+        )
+        try:
+            ws = await ws_connect(
+                target,
+                additional_headers=Headers(extra),
+                origin=Origin(origin) if origin is not None else None,
+                compression=None,
+                ping_interval=None,
+                max_size=MAX_RECEIVE_BYTES,
+                open_timeout=self.timeout,
+                close_timeout=self.timeout,
+                user_agent_header="onsembl-conformance",
+            )
+        except InvalidStatus as err:
+            status = err.response.status_code
+            self.transcript.record(number, "close", detail=f"handshake refused: HTTP {status}")
+            raise CheckFailure(
+                requirement, "the WebSocket handshake completes", f"HTTP {status} response"
+            ) from None
+        except (OSError, InvalidHandshake, TimeoutError) as err:
+            self.transcript.record(number, "close", detail=f"cannot connect: {err!r}")
+            raise CheckFailure(
+                requirement, "the WebSocket handshake completes", f"cannot connect: {err}"
+            ) from None
+        conn = Connection(self, ws, number, auto_pong=auto_pong)
+        self.connections.append(conn)
+        return conn
+
+    def recipe(
+        self, sub: str | None = None, *, ttl: float = 3600.0, kind: str = "valid"
+    ) -> TokenRecipe:
+        return TokenRecipe(sub or self.owner(), ttl=ttl, kind=kind)
+
+    async def dashboard(
+        self,
+        owner: str | None = None,
+        *,
+        dashboard_id: str | None = None,
+        requirement: str = "PRES-1",
+        ttl: float = 3600.0,
+        auto_pong: bool = True,
+    ) -> tuple[Connection, Message]:
+        """A connected, identified dashboard and the ``agent:list`` it got (PRES-1)."""
+        conn = await self.connect(self.recipe(owner, ttl=ttl), auto_pong=auto_pong)
+        await conn.send(
+            message("dashboard:connect", dashboardId=dashboard_id or self.ident("dash"))
+        )
+        listing = await conn.expect_reply("agent:list", requirement)
+        return conn, listing
+
+    async def agent(
+        self,
+        owner: str | None = None,
+        *,
+        agent_id: str | None = None,
+        agent_type: str = "claude",
+        ttl: float = 3600.0,
+        auto_pong: bool = True,
+    ) -> tuple[Connection, str]:
+        """A connected, identified agent and its id; a ping round trip proves it registered."""
+        agent_id = agent_id or self.ident("agent")
+        conn = await self.connect(self.recipe(owner, ttl=ttl), auto_pong=auto_pong)
+        await conn.send(message("agent:connect", agentId=agent_id, agentType=agent_type))
+        await conn.sync("IDENT-6")
+        return conn, agent_id
+
+    async def cleanup(self) -> None:
+        """Close every connection still open."""
+        await asyncio.gather(
+            *(c.close() for c in self.connections if not c.closed.is_set()),
+            return_exceptions=True,
+        )
+
+    # -- private servers -------------------------------------------------------
+
+    @asynccontextmanager
+    async def private_server(self, profile_override: dict[str, Any]) -> AsyncIterator[Any]:
+        """A server of its own with ``profile_override`` (bundled mode only)."""
+        if not self.config.server_command:
+            raise CheckSkipped("needs a server the suite starts itself (no URL given)")
+        from onsembl_conformance.bundled import start_server
+
+        server = await asyncio.to_thread(
+            start_server,
+            self.config.server_command,
+            self.config.secret,
+            {**self.profile.as_dict(), **profile_override},
+            self.timeout * 4,
+        )
+        self.transcript.note(f"private server at {server.url}")
+        try:
+            yield server
+        finally:
+            await asyncio.to_thread(server.stop)

@@ -1,0 +1,88 @@
+"""Running hypothesis from async checks: tests run in a worker thread, exchanges on the loop.
+
+``--seed`` seeds every property (``hypothesis.seed``), the example database is
+off, so a run is reproducible; failures shrink before they are reported, and
+the transcript keeps the exchange of the last (minimal) example only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from hypothesis import HealthCheck, Phase, Verbosity, assume, settings
+from hypothesis.errors import HypothesisDeprecationWarning
+
+from onsembl_conformance.context import CheckContext
+from onsembl_spec.errors import ExampleDiscarded
+
+T = TypeVar("T")
+
+EXAMPLE_TIMEOUT = 60.0
+
+
+def property_settings(
+    ctx: CheckContext, *, examples: int | None = None, steps: int | None = None
+) -> settings:
+    """Settings of the suite's properties: seeded elsewhere, quiet, no database, no deadline."""
+    kwargs: dict[str, Any] = {}
+    if steps is not None:
+        kwargs["stateful_step_count"] = steps
+    return settings(
+        max_examples=examples or ctx.config.max_examples,
+        deadline=None,
+        database=None,
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        **kwargs,
+    )
+
+
+class Bridge:
+    """Runs coroutines on the check's event loop from hypothesis's thread."""
+
+    def __init__(self, ctx: CheckContext, loop: asyncio.AbstractEventLoop) -> None:
+        self.ctx = ctx
+        self.loop = loop
+        self.discarded = False
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the loop; :class:`ExampleDiscarded` becomes hypothesis's ``assume``."""
+        try:
+            return asyncio.run_coroutine_threadsafe(coro, self.loop).result(EXAMPLE_TIMEOUT)
+        except ExampleDiscarded:
+            self.discarded = True
+            assume(False)
+            raise
+
+    def new_example(self) -> None:
+        """Start the transcript afresh: the report shows the last (shrunk) example."""
+        self.discarded = False
+        self.ctx.transcript.events.clear()
+        self.ctx.transcript.note("hypothesis example")
+
+    def finish_example(self) -> None:
+        """Close this example's connections."""
+        self.run(self.ctx.cleanup())
+        self.ctx.connections.clear()
+
+
+def discard_if(condition: bool) -> None:
+    """Inside an exchange: drop the current example when ``condition`` holds."""
+    if condition:
+        raise ExampleDiscarded("example discarded")
+
+
+async def run_property(ctx: CheckContext, test: Callable[[], None]) -> None:
+    """Run a hypothesis test function in a worker thread; its failure propagates."""
+
+    def quietly() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HypothesisDeprecationWarning)
+            test()
+
+    await asyncio.to_thread(quietly)

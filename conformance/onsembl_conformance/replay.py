@@ -1,0 +1,73 @@
+"""Replaying a saved failure (issue item 5): re-run the same check, same seed, and compare.
+
+Identifiers come from the seed and tokens from their recipes, so the check
+sends the same messages with the same pacing; its expectation is evaluated
+again. FIXED when it now passes, FAILED when it still fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from onsembl_conformance import transcript as transcripts
+from onsembl_conformance.bundled import DEFAULT_COMMAND, new_secret, start_server
+from onsembl_conformance.context import SuiteConfig
+from onsembl_conformance.engine import Engine
+from onsembl_conformance.events import CheckResult
+from onsembl_conformance.registry import get_check
+from onsembl_spec.errors import TranscriptError, UsageError
+from onsembl_spec.profile import Profile, profile_from_mapping
+
+
+@dataclass
+class ReplayOutcome:
+    fixed: bool
+    result: CheckResult
+    original: dict[str, object]
+
+
+def replay(
+    path: Path,
+    url: str | None = None,
+    secret: str | None = None,
+    profile: Profile | None = None,
+    timeout: float = 5.0,
+    server_command: list[str] | None = None,
+) -> ReplayOutcome:
+    """Re-run the transcript's check against ``url`` (or a fresh bundled server)."""
+    data = transcripts.load(path)
+    try:
+        spec = get_check(str(data["check"]))
+    except KeyError:
+        raise TranscriptError(f"{path}: unknown check {data['check']!r}") from None
+    if url is not None and not secret:
+        raise UsageError("replaying against a URL needs --jwt-secret")
+    saved_profile = data.get("profile")
+    if profile is None:
+        if isinstance(saved_profile, dict):
+            profile = profile_from_mapping(saved_profile, source=str(path))
+        else:
+            profile = Profile()
+    server = None
+    if url is None:
+        secret = secret or new_secret()
+        command = server_command or DEFAULT_COMMAND
+        server = start_server(command, secret, profile.as_dict())
+        url = server.url
+        server_command = command
+    try:
+        config = SuiteConfig(
+            url=url,
+            secret=str(secret),
+            profile=profile,
+            timeout=timeout,
+            seed=int(str(data["seed"])),
+            server_command=server_command,
+        )
+        result = asyncio.run(Engine(config, []).run_check(spec))
+    finally:
+        if server is not None:
+            server.stop()
+    return ReplayOutcome(result.status != "failed", result, data)

@@ -1,0 +1,10 @@
+"""Reporters: listeners of the engine's events (console, JSON, JUnit XML, HTML)."""
+
+from __future__ import annotations
+
+from onsembl_conformance.reporters.console import ConsoleReporter
+from onsembl_conformance.reporters.html import HtmlReporter
+from onsembl_conformance.reporters.json_report import JsonReporter
+from onsembl_conformance.reporters.junit import JunitReporter
+
+__all__ = ["ConsoleReporter", "HtmlReporter", "JsonReporter", "JunitReporter"]

@@ -1,0 +1,118 @@
+"""Running the suite end to end: start or reach the server, run the engine, stop the server.
+
+Exit codes (issue item 1): 0 conformant, 1 a requirement failed, 2 the suite
+could not run (raised as :class:`SuiteError` / :class:`UsageError`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+
+from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
+from onsembl_conformance.context import SuiteConfig
+from onsembl_conformance.engine import Engine, select
+from onsembl_conformance.events import Listener, RunSummary
+from onsembl_conformance.registry import CheckSpec, all_checks
+from onsembl_spec.errors import SuiteError, UsageError
+from onsembl_spec.profile import Profile, profile_from_mapping
+from onsembl_spec.tokens import mint
+
+
+@dataclass
+class RunOptions:
+    """What ``onsembl check`` was asked to do."""
+
+    url: str | None = None
+    secret: str | None = None
+    profile: Profile | None = None
+    only: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    strict: bool = False
+    quick: bool = False
+    deep: bool = False
+    seed: int = 0
+    timeout: float = 5.0
+    jobs: int = 4
+    transcripts_dir: Path | None = None
+    server_command: list[str] | None = None
+    listeners: list[Listener] = field(default_factory=list)
+    checks: list[CheckSpec] | None = None
+
+
+async def probe(url: str, secret: str, timeout: float) -> None:
+    """Fail with :class:`SuiteError` when nothing answers at ``url`` (exit 2)."""
+    token = mint(secret, "onsembl-check-probe", ttl=60)
+    try:
+        ws = await ws_connect(
+            url,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            open_timeout=timeout,
+            ping_interval=None,
+            compression=None,
+        )
+    except InvalidStatus:
+        return  # something answers HTTP; the checks say what is wrong (TRANS-1)
+    except (OSError, TimeoutError, InvalidHandshake) as err:
+        raise SuiteError(f"cannot reach {url}: {err}") from None
+    with suppress(Exception):
+        await ws.close()
+
+
+def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -> SuiteConfig:
+    return SuiteConfig(
+        url=url,
+        secret=secret,
+        profile=profile,
+        timeout=options.timeout,
+        seed=options.seed,
+        deep=options.deep,
+        strict=options.strict,
+        quick=options.quick,
+        server_command=options.server_command,
+        transcripts_dir=options.transcripts_dir,
+        max_examples=10 if options.quick else (100 if options.deep else 25),
+    )
+
+
+def run(options: RunOptions) -> RunSummary:
+    """Run the selected checks; returns the summary (its ``exit_code`` is 0 or 1)."""
+    if options.url is not None and not options.url.startswith(("ws://", "wss://")):
+        raise UsageError(f"URL must start with ws:// or wss://, not {options.url!r}")
+    if options.url is not None and not options.secret:
+        raise UsageError("checking a URL needs --jwt-secret (the server's HS256 secret)")
+    checks = select(
+        options.checks if options.checks is not None else all_checks(),
+        only=options.only,
+        exclude=options.exclude,
+        quick=options.quick,
+        deep=options.deep,
+    )
+    if not checks:
+        raise UsageError("no check selected (see --only, --exclude, --quick)")
+    server = None
+    if options.url is None:
+        secret = options.secret or new_secret()
+        command = options.server_command or DEFAULT_COMMAND
+        base = options.profile.as_dict() if options.profile is not None else FAST_PROFILE
+        profile = profile_from_mapping(base, source="bundled")
+        server = start_server(command, secret, profile.as_dict())
+        url = server.url
+        options.server_command = command
+    else:
+        url, secret = options.url, str(options.secret)
+        profile = options.profile or Profile()
+    try:
+        config = suite_config(options, url, secret, profile)
+        asyncio.run(probe(url, secret, options.timeout))
+        engine = Engine(config, options.listeners, jobs=options.jobs)
+        return asyncio.run(engine.run(checks))
+    finally:
+        if server is not None:
+            server.stop()

@@ -1,0 +1,114 @@
+"""``onsembl check [URL]``: run the conformance suite against a server (issue #5).
+
+Without a URL it starts the bundled reference server on a free loopback port
+with a fast profile and checks it. Exit status: 0 every MUST requirement
+checked passed (and SHOULDs with ``--strict``), 1 a requirement failed, 2 the
+suite could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+
+from onsembl_spec.errors import UsageError
+from onsembl_spec.profile import load_profile
+
+NAME = "check"
+HELP = "run the conformance suite against a server (the bundled one without URL)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("url", metavar="URL", nargs="?", help="ws://HOST:PORT/PATH of the server")
+    parser.add_argument(
+        "--jwt-secret", metavar="S", help="the server's HS256 secret (required with URL)"
+    )
+    parser.add_argument("--profile", metavar="FILE", help="the server's limits and timings (R16)")
+    parser.add_argument(
+        "--only", metavar="IDS", help="comma-separated requirement IDs or areas to check"
+    )
+    parser.add_argument(
+        "--exclude", metavar="IDS", help="comma-separated requirement IDs or areas to skip"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="SHOULD requirements fail the run too"
+    )
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument("--quick", action="store_true", help="the quick subset (under a minute)")
+    pace.add_argument("--deep", action="store_true", help="also hour windows and long timeouts")
+    parser.add_argument(
+        "--seed", metavar="N", type=int, default=None, help="seed of the random parts"
+    )
+    parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument("--report", metavar="FILE.json", help="write a JSON report")
+    parser.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    parser.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=5.0,
+        help="how long to wait for a reply that has no time bound of its own (default 5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--transcripts", metavar="DIR", default="onsembl-transcripts",
+        help="where failed checks' transcripts go (default ./onsembl-transcripts)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jobs", metavar="N", type=int, default=4, help="checks run at once (default 4)"
+    )
+    parser.add_argument(
+        "--server-command", metavar="CMD",
+        help="without URL: start this command instead of the bundled server "
+        "(it gets --host --port --jwt-secret --profile appended)",
+    )  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    import random
+
+    from onsembl_conformance.engine import parse_selectors
+    from onsembl_conformance.reporters import (
+        ConsoleReporter,
+        HtmlReporter,
+        JsonReporter,
+        JunitReporter,
+    )
+    from onsembl_conformance.runner import RunOptions
+    from onsembl_conformance.runner import run as run_suite
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.server_command and args.url:
+        raise UsageError("--server-command is for runs without URL")
+    profile = load_profile(args.profile) if args.profile else None
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    listeners: list[object] = [ConsoleReporter()]
+    for option, reporter in (
+        (args.junit, JunitReporter),
+        (args.report, JsonReporter),
+        (args.html, HtmlReporter),
+    ):
+        if option:
+            path = Path(option)
+            if not path.parent.is_dir():
+                raise UsageError(f"cannot write {option}: no directory {path.parent}")
+            listeners.append(reporter(path))
+    options = RunOptions(
+        url=args.url,
+        secret=args.jwt_secret,
+        profile=profile,
+        only=parse_selectors(args.only),
+        exclude=parse_selectors(args.exclude),
+        strict=args.strict,
+        quick=args.quick,
+        deep=args.deep,
+        seed=seed,
+        timeout=args.timeout,
+        jobs=args.jobs,
+        transcripts_dir=Path(args.transcripts),
+        server_command=shlex.split(args.server_command) if args.server_command else None,
+        listeners=listeners,  # type: ignore[arg-type]
+    )
+    summary = run_suite(options)
+    return summary.exit_code

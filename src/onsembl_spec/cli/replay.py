@@ -1,0 +1,51 @@
+"""``onsembl replay FILE [URL]``: re-run a saved failure and say FIXED or FAILED (issue #5).
+
+Exit status: 0 FIXED, 1 FAILED, 2 the replay could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+
+from onsembl_spec.errors import UsageError
+from onsembl_spec.profile import load_profile
+
+NAME = "replay"
+HELP = "re-run a failure transcript saved by 'onsembl check'; prints FIXED or FAILED"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a transcript from onsembl-transcripts/")
+    parser.add_argument("url", metavar="URL", nargs="?", help="server to replay against")
+    parser.add_argument("--jwt-secret", metavar="S", help="the server's HS256 secret (with URL)")
+    parser.add_argument("--profile", metavar="FILE", help="the server's profile (default: saved)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0)
+    parser.add_argument("--server-command", metavar="CMD", help="without URL: server to start")
+
+
+def run(args: argparse.Namespace) -> int:
+    from onsembl_conformance.replay import replay
+    from onsembl_conformance.reporters.console import failure_lines
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    outcome = replay(
+        Path(args.file),
+        args.url,
+        args.jwt_secret,
+        load_profile(args.profile) if args.profile else None,
+        args.timeout,
+        shlex.split(args.server_command) if args.server_command else None,
+    )
+    failure = outcome.original.get("failure")
+    req = failure.get("requirement", "?") if isinstance(failure, dict) else "?"
+    name = outcome.result.spec.name
+    if outcome.fixed:
+        print(f"FIXED: {name} ({req}) now passes")
+        return 0
+    print(f"FAILED: {name}: {outcome.result.message}")
+    for line in failure_lines(outcome.result):
+        print(line)
+    return 1
