@@ -70,3 +70,7 @@ class CheckSkipped(OnsemblError):
 
 class TranscriptError(UsageError):
     """A transcript file for ``onsembl replay`` is unreadable or malformed."""
+
+
+class ExampleDiscarded(OnsemblError):
+    """A property example took a path its model does not follow (e.g. a rate-limit refusal)."""
