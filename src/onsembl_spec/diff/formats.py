@@ -40,16 +40,20 @@ class Group:
 
 
 def group_findings(findings: Iterable[Finding]) -> list[Group]:
-    """Group findings equal but for their type, in order of first appearance."""
+    """Group findings equal but for their type: breaking groups first, then safe ones.
+
+    Within each verdict, groups keep the order of their first finding.
+    """
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
         values = json.dumps([f.before, f.after], sort_keys=True)
         key = (f.rule, f.breaking, f.path, f.message, values)
         groups.setdefault(key, []).append(f)
-    return [
+    grouped = [
         Group(members[0], tuple(m.type for m in members if m.type is not None))
         for members in groups.values()
     ]
+    return sorted(grouped, key=lambda g: not g.first.breaking)
 
 
 def _summary(report: DiffReport) -> str:
