@@ -65,6 +65,7 @@ class _Outbox:
         self.connections: dict[int, ServerConnection] = {}
         self.closing: set[int] = set()
         self.slow_consumers = 0
+        self.max_buffered_at_close = 0
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
@@ -74,7 +75,9 @@ class _Outbox:
         connection = self.connections.get(conn_id)
         if connection is None or connection.protocol.state is not State.OPEN:
             return None
-        if connection.transport.get_write_buffer_size() > self._server.config.max_outbound_bytes:
+        buffered = connection.transport.get_write_buffer_size()
+        if buffered > self._server.config.max_outbound_bytes:
+            self.max_buffered_at_close = max(self.max_buffered_at_close, buffered)
             self.slow_consumer(conn_id)
             return None
         return connection
