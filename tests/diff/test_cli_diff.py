@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,3 +184,28 @@ def test_console_entry_point(trees: TreePair, tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "ENUM_VALUE_REMOVED" in done.stdout
+
+
+def test_malformed_schema_exits_2(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bound that is not a number is refused before comparing (meta-schema check)."""
+    trees.new.set_property("command:request", "note", {"type": "string", "maxLength": "10"})
+    code, out, err = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert (code, out) == (2, "")
+    assert "command-request.json" in err and "properties/note/maxLength" in err
+    assert err.count("\n") == 1
+
+
+def test_malformed_schema_in_a_revision_exits_2(
+    repo_with_history: Path,
+    capsys: pytest.CaptureFixture[str],
+    git: Callable[..., str],
+) -> None:
+    target = repo_with_history / "schemas" / "messages" / "command-request.json"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace('"maxLength": 64', '"maxLength": -1')
+    )
+    git(repo_with_history, "commit", "--quiet", "-am", "negative bound")
+    code, _, err = run(capsys, "HEAD~1", "HEAD", "--repo", str(repo_with_history))
+    assert code == 2
+    assert err.startswith("onsembl: error: revision 'HEAD': schemas/messages/command-request.json:")
+    assert err.count("\n") == 1

@@ -164,22 +164,21 @@ def _expected(rule_id: str, message_type: str) -> bool:
     return rule(rule_id).breaks(directions[message_type])
 
 
-@pytest.mark.parametrize("message_type", [CLIENT_TYPE, SERVER_TYPE, SHARED_TYPE])
 @pytest.mark.parametrize("case", FIELD_CASES, ids=lambda c: f"{c.rule}")
-def test_field_rule_fires_with_its_direction(
-    trees: TreePair, case: FieldCase, message_type: str
-) -> None:
-    old, new = trees.old, trees.new
-    old.set_property(message_type, PROBE, case.before)
-    new.set_property(message_type, PROBE, case.after)
+def test_field_rule_fires_with_its_direction(trees: TreePair, case: FieldCase) -> None:
+    """The same edit in a client-sent, a server-sent and a shared type."""
+    message_types = (CLIENT_TYPE, SERVER_TYPE, SHARED_TYPE)
+    for message_type in message_types:
+        trees.old.set_property(message_type, PROBE, case.before)
+        trees.new.set_property(message_type, PROBE, case.after)
     report = trees.compare()
-    assert [(f.rule, f.type, f.path) for f in report.findings] == [
-        (case.rule, message_type, case.path)
-    ]
-    finding = report.findings[0]
-    assert finding.breaking is _expected(case.rule, message_type)
-    assert report.breaking is finding.breaking
-    assert finding.message
+    assert sorted((f.rule, f.type, f.path) for f in report.findings) == sorted(
+        (case.rule, t, case.path) for t in message_types
+    )
+    for finding in report.findings:
+        assert finding.type is not None
+        assert finding.breaking is _expected(case.rule, finding.type), finding.type
+        assert finding.message
 
 
 @dataclass(frozen=True)
@@ -487,3 +486,27 @@ def test_rule_table_verdicts_match_the_issue() -> None:
     }
     table = {r.id: verdicts[(r.breaks_client_sent, r.breaks_server_sent)] for r in RULES}
     assert table == EXPECTED_VERDICTS
+
+
+def _reverse(verdict: str) -> str:
+    return {"client": "server", "server": "client"}.get(verdict, verdict)
+
+
+@pytest.mark.parametrize("case", FIELD_CASES, ids=lambda c: f"{c.rule}")
+def test_undoing_a_change_breaks_the_other_direction(trees: TreePair, case: FieldCase) -> None:
+    """What tightens a client-sent type loosens it when undone, and the reverse."""
+    trees.old.set_property(SHARED_TYPE, PROBE, case.after)
+    trees.new.set_property(SHARED_TYPE, PROBE, case.before)
+    [finding] = trees.compare().findings
+    assert EXPECTED_VERDICTS[finding.rule] == _reverse(EXPECTED_VERDICTS[case.rule])
+
+
+def test_a_new_connection_error_code_is_reported(trees: TreePair) -> None:
+    """TYPE-2: a new code of ``connection:error`` is a breaking protocol change."""
+
+    def add_code(doc: Json) -> None:
+        doc["properties"]["code"]["enum"].append("TOO_MANY_AGENTS")
+
+    trees.new.edit_type("connection:error", add_code)
+    findings = trees.findings("ENUM_VALUE_ADDED", "connection:error")
+    assert [(f.path, f.after, f.breaking) for f in findings] == [("code", "TOO_MANY_AGENTS", True)]

@@ -4,7 +4,9 @@
 both sides (:mod:`onsembl_spec.diff.walker`) and reports each difference as a
 :class:`~onsembl_spec.diff.findings.Finding` of one rule of
 :mod:`onsembl_spec.diff.rules`, classified by the directions the type travels
-(its ``x-sender`` roles on either side).
+(its ``x-sender`` roles on either side; the catalogue of section 17 of
+``docs/spec.md``). Schemas are compared, not behaviour: MSG-2 makes each
+type's schema the definition of a valid message.
 """
 
 from __future__ import annotations

@@ -8,13 +8,17 @@ revision of the repository: its ``schemas/`` folder is exported with
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 from typing import IO
 
-from onsembl_spec.errors import UsageError
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from onsembl_spec.errors import SchemaError, UsageError
 from onsembl_spec.schemas import SchemaSet, load_schemas
 
 SCHEMAS_IN_REPO = "schemas"
@@ -90,8 +94,46 @@ def load_revision(repo: Path, revision: str) -> SchemaSet:
             )
         target = Path(tmp) / "tree"
         with tarfile.open(archive) as tar:
-            tar.extractall(target, filter="data")
-        return load_schemas(target / SCHEMAS_IN_REPO)
+            _extract_files(tar, target)
+        try:
+            return checked(load_schemas(target / SCHEMAS_IN_REPO))
+        except SchemaError as err:
+            where = str(err).replace(f"{target}{os.sep}", "")
+            raise SchemaError(f"revision {revision!r}: {where}") from None
+
+
+def _extract_files(tar: tarfile.TarFile, target: Path) -> None:
+    """Write the regular files of ``tar`` under ``target``; links and odd names are skipped."""
+    for member in tar.getmembers():
+        parts = Path(member.name).parts
+        if not member.isfile() or member.name.startswith("/") or ".." in parts:
+            continue
+        source = tar.extractfile(member)
+        if source is None:
+            continue
+        destination = target.joinpath(*parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with source:
+            destination.write_bytes(source.read())
+
+
+def checked(schemas: SchemaSet) -> SchemaSet:
+    """``schemas`` after checking every document against the Draft 2020-12 meta-schema.
+
+    The diff reads keywords directly (``maxLength`` must be a number, ...), so
+    a malformed schema is refused up front with a one-line error (exit 2).
+    """
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for path, document in (
+        (schemas.root / "common.json", schemas.common),
+        (schemas.root / "message.json", schemas.union),
+        *((schemas.files[t], doc) for t, doc in schemas.by_type.items()),
+    ):
+        error = best_match(meta.iter_errors(document))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+            raise SchemaError(f"{path}: not a valid schema at {where}: {error.message}")
+    return schemas
 
 
 def schema_directory(path: Path) -> Path | None:
@@ -112,6 +154,6 @@ def load_side(spec: str, repo: Path | None = None) -> SchemaSet:
         directory = schema_directory(path)
         if directory is None:
             raise UsageError(f"{spec} is not a schema directory (no message.json)")
-        return load_schemas(directory)
+        return checked(load_schemas(directory))
     root = repository_root(Path.cwd() if repo is None else repo)
     return load_revision(root, spec)
