@@ -72,5 +72,9 @@ class TranscriptError(UsageError):
     """A transcript file for ``onsembl replay`` is unreadable or malformed."""
 
 
+class GeneratorError(OnsemblError):
+    """``onsembl generate`` cannot compile the schemas (an unsupported keyword or shape)."""
+
+
 class ExampleDiscarded(OnsemblError):
     """A property example took a path its model does not follow (e.g. a rate-limit refusal)."""

@@ -1,0 +1,29 @@
+"""The list of generated files and their "do not edit" headers."""
+
+from __future__ import annotations
+
+from onsembl_spec.generator.python_validators import generate_validators
+from onsembl_spec.generator.source import Sources
+
+NOTICE = "Generated from schemas by `onsembl generate`; do not edit."
+
+
+def header_lines(comment: str, source_hash: str, end: str = "") -> str:
+    """The header of a generated file, as comments of the file's language.
+
+    ``comment`` opens a comment (``#``, ``//``); with ``end`` (``-->``) the
+    header is one block comment opened by ``comment``.
+    """
+    if end:
+        return f"{comment} {NOTICE} Source sha256: {source_hash} {end}\n"
+    return f"{comment} {NOTICE}\n{comment} Source sha256: {source_hash}\n"
+
+
+def generate_all(sources: Sources) -> dict[str, str]:
+    """Every generated file's text by its POSIX path relative to the repository root."""
+    files: dict[str, str] = {}
+    validators = generate_validators(
+        sources.schemas, header_lines("#", sources.schema_hash) + "# ruff: noqa\n"
+    )
+    files[validators.path] = validators.text
+    return dict(sorted(files.items()))
