@@ -16,7 +16,7 @@ from typing import NoReturn, Protocol
 from onsembl_spec import __version__
 from onsembl_spec.errors import OnsemblError, UsageError
 
-SUBCOMMANDS = ("validate", "diff", "serve", "token", "check", "replay")
+SUBCOMMANDS = ("validate", "diff", "serve", "token", "check", "replay", "generate")
 """Modules of ``onsembl_spec.cli`` that provide a subcommand, in help order."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from onsembl_spec.generator.python_validators import generate_validators
 from onsembl_spec.generator.source import Sources
 
+GENERATED_PACKAGE = "src/onsembl_spec/_generated/__init__.py"
+
 NOTICE = "Generated from schemas by `onsembl generate`; do not edit."
 
 
@@ -26,4 +28,8 @@ def generate_all(sources: Sources) -> dict[str, str]:
         sources.schemas, header_lines("#", sources.schema_hash) + "# ruff: noqa\n"
     )
     files[validators.path] = validators.text
+    files[GENERATED_PACKAGE] = (
+        header_lines("#", sources.schema_hash)
+        + '"""Code generated from the schemas by ``onsembl generate`` (see ``validators``)."""\n'
+    )
     return dict(sorted(files.items()))
