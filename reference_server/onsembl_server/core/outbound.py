@@ -36,9 +36,26 @@ def valid_request_id(message: Any) -> str | None:
     return None
 
 
+FIELD_MAX = 1024
+"""Longest ``field`` the ``validation:error`` schema allows."""
+
+
+def reportable_field(field: str | None) -> str | None:
+    """VAL-2 within the schema (MSG-8): the path, or the closest enclosing one that fits.
+
+    A member named ``""`` or a path longer than 1024 characters cannot be sent
+    as is; its parent path is reported instead, and no field when none fits.
+    """
+    while field is not None and not 1 <= len(field) <= FIELD_MAX:
+        head, dot, _ = field.rpartition(".")
+        field = head if dot and head else None
+    return field
+
+
 def validation_error(error: str, field: str | None, request_id: str | None) -> str:
     """VAL-1..VAL-3."""
     message: dict[str, Any] = {"type": "validation:error", "error": _clip(error)}
+    field = reportable_field(field)
     if field is not None:
         message["field"] = field
     with_request_id(message, request_id)

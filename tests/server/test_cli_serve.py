@@ -1,0 +1,147 @@
+"""``onsembl serve`` and ``onsembl token`` as processes: the interface others rely on.
+
+CLOSE-2 (SIGTERM/SIGINT close with 1001, exit 0), AUTH-11 (JSON lines, no token),
+PROF-1/PROF-2 (profile file), TRANS-1 (prints its URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from onsembl_spec.tokens import verify
+
+SECRET = "cli-test-secret-0123456789abcdefghij"
+
+
+def onsembl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "onsembl_spec", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "onsembl_spec",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("listening on ws://127.0.0.1:"), line
+    return process, line.split()[-1]
+
+
+def test_token_prints_a_verifiable_jwt() -> None:
+    """AUTH-2: ``onsembl token`` mints an HS256 JWT for ``sub``."""
+    result = onsembl("token", "--secret", SECRET, "--sub", "alice", "--ttl", "120")
+    assert result.returncode == 0, result.stderr
+    claims = verify(result.stdout.strip(), SECRET)
+    assert claims.sub == "alice"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["token", "--sub", "alice"], ["token", "--secret", SECRET, "--sub", "a", "--ttl", "-1"]],
+)
+def test_token_usage_errors_are_one_line(args: list[str]) -> None:
+    result = onsembl(*args, env={"ONSEMBL_JWT_SECRET": ""})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_serve_without_secret_refuses_to_start() -> None:
+    result = onsembl("serve", "--port", "0", env={"ONSEMBL_JWT_SECRET": ""})
+    assert result.returncode == 2
+    assert result.stderr.startswith("onsembl: error: no JWT secret")
+    assert result.stderr.count("\n") == 1
+
+
+def test_serve_with_bad_profile_names_the_key(tmp_path: Path) -> None:
+    """PROF-2."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text("heartbeat:\n  interval_z: 3\n")
+    result = onsembl("serve", "--port", "0", "--jwt-secret", SECRET, "--profile", str(profile))
+    assert result.returncode == 2
+    assert "heartbeat.interval_z" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_on_busy_port_is_one_line() -> None:
+    process, url = spawn("--jwt-secret", SECRET)
+    try:
+        port = url.split(":")[2].split("/")[0]
+        result = onsembl("serve", "--port", port, "--jwt-secret", SECRET)
+        assert result.returncode == 2
+        assert result.stderr.startswith("onsembl: error: cannot listen")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_serve_end_to_end_and_signal_closes_1001(tmp_path: Path, signum: int) -> None:
+    """TRANS-1, CLOSE-2, PROF-1, AUTH-11: a session, then a signal: 1001 and exit 0."""
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("identify_timeout_s: 30\n")
+    env_token = onsembl("token", "--sub", "alice", env={"ONSEMBL_JWT_SECRET": SECRET})
+    token = env_token.stdout.strip()
+    process, url = spawn("--jwt-secret", SECRET, "--profile", str(profile))
+
+    async def session() -> tuple[int | None, str]:
+        async with connect(f"{url}?token=bad.token.value") as refused:
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(refused.recv(), 10)
+        async with connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "dashboard:connect",
+                        "dashboardId": "d",
+                        "timestamp": "2024-01-01T00:00:00Z",
+                    }
+                )
+            )
+            listing = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert listing["type"] == "agent:list"
+            process.send_signal(signum)
+            try:
+                await asyncio.wait_for(ws.recv(), 10)
+            except ConnectionClosed as closed:
+                assert closed.rcvd is not None
+                return closed.rcvd.code, closed.rcvd.reason
+        return None, ""
+
+    code, _ = asyncio.run(session())
+    assert code == 1001
+    assert process.wait(timeout=30) == 0
+    assert process.stderr is not None
+    log_lines = [line for line in process.stderr.read().splitlines() if line.strip()]
+    records = [json.loads(line) for line in log_lines]  # every line is one JSON object
+    failures = [r for r in records if r["event"] == "auth_failure"]
+    assert failures and failures[0]["remote"].startswith("127.0.0.1:")
+    assert {"ts", "event", "owner", "remote", "reason"} <= set(failures[0])
+    assert all("bad.token.value" not in line and token not in line for line in log_lines)
