@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from onsembl_spec.generator.flows import check_flows
+from onsembl_spec.generator.html_docs import HTML_PATH, html_page
+from onsembl_spec.generator.markdown_docs import markdown_files
+from onsembl_spec.generator.model import message_docs
 from onsembl_spec.generator.python_validators import generate_validators
 from onsembl_spec.generator.source import Sources
 
@@ -31,5 +35,11 @@ def generate_all(sources: Sources) -> dict[str, str]:
     files[GENERATED_PACKAGE] = (
         header_lines("#", sources.schema_hash)
         + '"""Code generated from the schemas by ``onsembl generate`` (see ``validators``)."""\n'
+    )
+    check_flows(sources.schemas)
+    docs = message_docs(sources)
+    files.update(markdown_files(docs, header_lines("<!--", sources.docs_hash, end="-->")))
+    files[HTML_PATH] = html_page(
+        docs, header_lines("<!--", sources.docs_hash, end="-->"), sources.docs_hash
     )
     return dict(sorted(files.items()))
