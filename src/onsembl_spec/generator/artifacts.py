@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from onsembl_spec.generator.asyncapi import ASYNCAPI_PATH, asyncapi_yaml
 from onsembl_spec.generator.flows import check_flows
 from onsembl_spec.generator.html_docs import HTML_PATH, html_page
 from onsembl_spec.generator.markdown_docs import markdown_files
@@ -36,6 +37,7 @@ def generate_all(sources: Sources) -> dict[str, str]:
         header_lines("#", sources.schema_hash)
         + '"""Code generated from the schemas by ``onsembl generate`` (see ``validators``)."""\n'
     )
+    files[ASYNCAPI_PATH] = asyncapi_yaml(sources.schemas, header_lines("#", sources.schema_hash))
     check_flows(sources.schemas)
     docs = message_docs(sources)
     files.update(markdown_files(docs, header_lines("<!--", sources.docs_hash, end="-->")))
