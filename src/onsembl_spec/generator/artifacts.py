@@ -8,6 +8,7 @@ from onsembl_spec.generator.html_docs import HTML_PATH, html_page
 from onsembl_spec.generator.markdown_docs import markdown_files
 from onsembl_spec.generator.model import message_docs
 from onsembl_spec.generator.python_validators import generate_validators
+from onsembl_spec.generator.typescript import TYPESCRIPT_PATH, typescript_declarations
 from onsembl_spec.generator.source import Sources
 
 GENERATED_PACKAGE = "src/onsembl_spec/_generated/__init__.py"
@@ -38,6 +39,9 @@ def generate_all(sources: Sources) -> dict[str, str]:
         + '"""Code generated from the schemas by ``onsembl generate`` (see ``validators``)."""\n'
     )
     files[ASYNCAPI_PATH] = asyncapi_yaml(sources.schemas, header_lines("#", sources.schema_hash))
+    files[TYPESCRIPT_PATH] = typescript_declarations(
+        sources.schemas, header_lines("//", sources.schema_hash)
+    )
     check_flows(sources.schemas)
     docs = message_docs(sources)
     files.update(markdown_files(docs, header_lines("<!--", sources.docs_hash, end="-->")))
