@@ -8,8 +8,8 @@ from onsembl_spec.generator.html_docs import HTML_PATH, html_page
 from onsembl_spec.generator.markdown_docs import markdown_files
 from onsembl_spec.generator.model import message_docs
 from onsembl_spec.generator.python_validators import generate_validators
-from onsembl_spec.generator.typescript import TYPESCRIPT_PATH, typescript_declarations
 from onsembl_spec.generator.source import Sources
+from onsembl_spec.generator.typescript import TYPESCRIPT_PATH, typescript_declarations
 
 GENERATED_PACKAGE = "src/onsembl_spec/_generated/__init__.py"
 
