@@ -7,6 +7,8 @@ other file.
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import markupsafe
 
@@ -16,14 +18,25 @@ from onsembl_spec.generator.model import MessageDoc
 HTML_PATH = "docs/reference/index.html"
 
 
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline_code(text: str) -> markupsafe.Markup:
+    """Escape ``text`` and show its `backticked` spans as ``<code>``."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_CODE.sub(r"<code>\1</code>", escaped))
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("onsembl_spec.generator", "templates"),
         autoescape=True,
         keep_trailing_newline=True,
         trim_blocks=False,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["code"] = inline_code
+    return environment
 
 
 def html_page(docs: list[MessageDoc], header: str, source_hash: str) -> str:
