@@ -207,6 +207,7 @@ class ReferenceServer:
         conn_id = next(self._ids)
         loop = asyncio.get_running_loop()
         core = self.core
+        timers = core.timers
         self.outbox.connections[conn_id] = connection
         try:
             request = connection.request
@@ -232,7 +233,8 @@ class ReferenceServer:
                     core.receive(conn_id, data, loop.time())
                 else:
                     core.binary_frame(conn_id)  # TRANS-4
-                self._reschedule()
+                if timers.earliest_changed:
+                    self._reschedule()
         finally:
             del self.outbox.connections[conn_id]
             self.outbox.closing.discard(conn_id)
@@ -243,6 +245,7 @@ class ReferenceServer:
 
     def _reschedule(self) -> None:
         """Sleep until the core's next deadline (one wake-up for all sessions)."""
+        self.core.timers.earliest_changed = False
         deadline = self.core.next_deadline()
         timer = self._timer
         if deadline is None:

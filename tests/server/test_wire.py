@@ -82,13 +82,13 @@ def test_trailing_bytes_and_truncation_are_data_errors() -> None:
 
 
 def test_gzip_bomb_stops_at_the_limit_without_memory() -> None:
-    """COMP-4: 200 MB of zeros inflate no further than the limit."""
-    bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
+    """COMP-4: 64 MB of zeros inflate no further than the limit."""
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
     message = {
         "type": "compressed",
         "algorithm": "gzip",
         "originalType": "heartbeat:ping",
-        "originalSize": 200 * 1024 * 1024,
+        "originalSize": 64 * 1024 * 1024,
         "compressedSize": len(bomb),
         "data": base64.b64encode(bomb).decode(),
         "timestamp": "2024-01-01T00:00:00Z",

@@ -316,7 +316,9 @@ class ServerCore:
         now: float,
     ) -> None:
         """VAL-1, VAL-3, RATE-4: answer ``validation:error``; count it as a message of no type."""
-        admit((session.connection_scope, self.global_scope), now)
+        scopes = tuple(s for s in (session.connection_scope, self.global_scope) if s.windows)
+        if scopes:
+            admit(scopes, now)
         if request_id is None:
             request_id = outbound.valid_request_id(message)
         self.effects.send(session.conn_id, outbound.validation_error(error, field_path, request_id))
@@ -394,10 +396,12 @@ class ServerCore:
     ) -> None:
         """A valid message: rate limits, identification, role, then its handler (ROLE-4)."""
         request_id = message.get("requestId")
-        refusal = admit(self.rate_scopes(session, message_type), now)
-        if refusal is not None:
-            self._refuse_rate(session, refusal, request_id, now)
-            return
+        scopes = self.rate_scopes(session, message_type)
+        if scopes:
+            refusal = admit(scopes, now)
+            if refusal is not None:
+                self._refuse_rate(session, refusal, request_id, now)
+                return
         decision = self.identification_error(session, message_type)
         if decision is not None:
             code, error = decision
@@ -414,15 +418,18 @@ class ServerCore:
     # Decisions (one method each).
 
     def rate_scopes(self, session: Session, message_type: str) -> tuple[Scope, ...]:
-        """RATE-1..RATE-3, PROF-3: the type's own scope, else the connection's; plus global."""
-        scopes = session.type_scopes
-        if message_type in scopes:
-            own = scopes[message_type]
-        else:
+        """RATE-1..RATE-3, PROF-3: the type's own scope, else the connection's; plus global.
+
+        Scopes without any window (every limit switched off) are left out, so a
+        server without limits does no rate-limit work at all.
+        """
+        scopes = session.type_scopes.get(message_type)
+        if scopes is None:
             windows = self.profile.type_windows(message_type)
-            own = None if windows is None else Scope("type", windows)
-            scopes[message_type] = own
-        return (own if own is not None else session.connection_scope, self.global_scope)
+            own = session.connection_scope if windows is None else Scope("type", windows)
+            scopes = tuple(s for s in (own, self.global_scope) if s.windows)
+            session.type_scopes[message_type] = scopes
+        return scopes
 
     def identification_error(self, session: Session, message_type: str) -> tuple[str, str] | None:
         """IDENT-1, IDENT-2, IDENT-4: the ``connection:error`` code, or ``None`` to go on."""

@@ -29,7 +29,7 @@ class Session:
     refresh_needed_sent: bool = False
     closing: bool = False
     replaced: bool = False
-    type_scopes: dict[str, Scope | None] = field(default_factory=dict)
+    type_scopes: dict[str, tuple[Scope, ...]] = field(default_factory=dict)
     last_rate_log: float = float("-inf")
     rate_log_suppressed: int = 0
 

@@ -16,6 +16,8 @@ class DeadlineHeap:
     def __init__(self) -> None:
         self._heap: list[tuple[float, int]] = []
         self._scheduled: dict[int, float] = {}
+        self.earliest_changed = False
+        """Set when a deadline earlier than all others was added; the I/O layer resets it."""
 
     def schedule(self, conn_id: int, deadline: float) -> None:
         """Make sure ``conn_id`` is looked at no later than ``deadline``."""
@@ -23,6 +25,8 @@ class DeadlineHeap:
         if current is not None and current <= deadline:
             return
         self._scheduled[conn_id] = deadline
+        if not self._heap or deadline < self._heap[0][0]:
+            self.earliest_changed = True
         heapq.heappush(self._heap, (deadline, conn_id))
 
     def forget(self, conn_id: int) -> None:
