@@ -12,6 +12,7 @@ import asyncio
 import signal
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
 
 CONNECTIONS: set[ServerConnection] = set()
 
@@ -21,6 +22,8 @@ async def relay(connection: ServerConnection) -> None:
     try:
         async for message in connection:
             broadcast([c for c in CONNECTIONS if c is not connection], message)
+    except ConnectionClosed:
+        pass  # a client that went away without a close frame
     finally:
         CONNECTIONS.discard(connection)
 
