@@ -510,3 +510,15 @@ def test_a_new_connection_error_code_is_reported(trees: TreePair) -> None:
     trees.new.edit_type("connection:error", add_code)
     findings = trees.findings("ENUM_VALUE_ADDED", "connection:error")
     assert [(f.path, f.after, f.breaking) for f in findings] == [("code", "TOO_MANY_AGENTS", True)]
+
+
+def test_moving_common_json_reports_its_id_only(trees: TreePair) -> None:
+    """Every $ref follows the new $id of common.json: the shapes are unchanged."""
+    old_id = ID_BASE + "common.json"
+    new_id = "https://onsembl.ai/schemas/ws/v2/common.json"
+    for path in trees.new.root.rglob("*.json"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old_id, new_id), encoding="utf-8")
+    report = trees.compare()
+    assert [(f.rule, f.type, f.path, f.before, f.after, f.breaking) for f in report.findings] == [
+        ("ID_CHANGED", None, "$id", old_id, new_id, True)
+    ]

@@ -71,7 +71,9 @@ def test_revision_without_schemas_is_a_usage_error(tmp_path: Path, git: Callable
 
 
 def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="not inside a git repository"):
+    with pytest.raises(
+        UsageError, match=r"neither a schema directory.*not inside a git repository"
+    ):
         load_side("HEAD", tmp_path)
 
 

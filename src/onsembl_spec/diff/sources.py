@@ -155,5 +155,11 @@ def load_side(spec: str, repo: Path | None = None) -> SchemaSet:
         if directory is None:
             raise UsageError(f"{spec} is not a schema directory (no message.json)")
         return checked(load_schemas(directory))
-    root = repository_root(Path.cwd() if repo is None else repo)
+    start = Path.cwd() if repo is None else repo
+    try:
+        root = repository_root(start)
+    except UsageError as err:
+        raise UsageError(
+            f"{spec!r} is neither a schema directory nor a git revision: {err}"
+        ) from None
     return load_revision(root, spec)
