@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from onsembl_spec.diff import RULES, rule
 from onsembl_spec.diff.rules import BOUNDS, Direction
+from onsembl_spec.schemas import bundled
 
 if TYPE_CHECKING:
     from conftest import SchemaTree, TreePair
@@ -522,3 +524,66 @@ def test_moving_common_json_reports_its_id_only(trees: TreePair) -> None:
     assert [(f.rule, f.type, f.path, f.before, f.after, f.breaking) for f in report.findings] == [
         ("ID_CHANGED", None, "$id", old_id, new_id, True)
     ]
+
+
+# -- The verdicts agree with a real validator --------------------------------
+#
+# For every field case, a pool of JSON values is validated (jsonschema,
+# formats asserted) under the old and the new schema of the field. A rule
+# that breaks client-sent messages must make the schema accept less (some
+# value valid before is invalid after, nothing new is valid); one that breaks
+# server-sent messages must make it accept more (the mirror image); one that
+# breaks both ways must at least change the verdict on some value.
+
+PING = {"type": "heartbeat:ping", "timestamp": "2024-01-01T12:00:00Z"}
+STATUS = {
+    "type": "agent:status",
+    "agentId": "agent-1",
+    "status": "online",
+    "timestamp": "2024-01-01T12:00:00Z",
+}
+
+POOL: list[Any] = [
+    None,
+    True,
+    *(-1, 0, 1, 1.5, 2, 3, 4, 5, 6, 10),
+    *("", "a", "b", "x", "y", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefghij"),
+    "2024-01-01T12:00:00Z",
+    "someone@example.com",
+    *([], [1], [1, 2], [1, 1], [1, 2, 3], [1, 2, 3, 4, 5, 6]),
+    {},
+    {"a": "s"},
+    {"a": 1},
+    {"b": 1},
+    {"b": "s"},
+    {"z": "s"},
+    {"a": "s", "b": 1},
+    {"a": "s", "b": 1, "c": 2},
+    {"a": "s", "b": 1, "c": 2, "d": 3, "e": 4, "f": 5},
+    PING,
+    STATUS,
+]
+
+
+def _accepted(schema: dict[str, Any]) -> set[int]:
+    validator = Draft202012Validator(
+        schema,
+        registry=bundled().registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return {i for i, value in enumerate(POOL) if validator.is_valid(value)}
+
+
+@pytest.mark.parametrize("case", FIELD_CASES, ids=lambda c: c.rule)
+def test_verdict_matches_validation(case: FieldCase) -> None:
+    before, after = _accepted(case.before), _accepted(case.after)
+    verdict = EXPECTED_VERDICTS[case.rule]
+    if verdict == "client":
+        assert before - after, "the change should refuse something it accepted"
+        assert not after - before, "a tightening must not accept anything new"
+    elif verdict == "server":
+        assert after - before, "the change should accept something it refused"
+        assert not before - after, "a loosening must not refuse anything it accepted"
+    else:
+        assert verdict == "both"
+        assert before != after, "the change should alter some verdict"
