@@ -587,3 +587,14 @@ def test_verdict_matches_validation(case: FieldCase) -> None:
     else:
         assert verdict == "both"
         assert before != after, "the change should alter some verdict"
+
+
+def test_a_new_client_type_still_breaks_through_compressed(trees: TreePair) -> None:
+    """docs/diff.md: the new name widens ``compressed.originalType``, sent by the server."""
+    _add_type("agent")(trees.new)
+    report = trees.compare()
+    verdicts = {(f.rule, f.type, f.path): f.breaking for f in report.findings}
+    assert verdicts == {
+        ("MESSAGE_TYPE_ADDED", "probe:ping", ""): False,
+        ("ENUM_VALUE_ADDED", "compressed", "originalType"): True,
+    }
