@@ -413,21 +413,30 @@ Issue = tuple[str | None, str]
 _MISSING: Any = object()
 
 _RFC3339 = re.compile(
-    r"^(\\d{4})-(0[1-9]|1[0-2])-(\\d{2})T(?:[01]\\d|2[0123]):(?:[0-5]\\d):(?:[0-5]\\d)"
-    r"(?:\\.\\d+)?(?:Z|[+-](?:[01]\\d|2[0123]):[0-5]\\d)$",
+    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\\n?\\Z",
     re.ASCII,
-)
+).match
+_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _date_time(value: str) -> bool:
-    """RFC 3339 ``date-time`` as jsonschema's format checker (rfc3339-validator) decides it."""
-    match = _RFC3339.match(value.upper())
-    if match is None:
+    """RFC 3339 ``date-time`` as jsonschema's format checker (rfc3339-validator) decides it.
+
+    That checker matches ``value.upper()`` against its expression with ``$``
+    (so a final newline passes) and rejects year 0 and days past the month's
+    end; case-insensitive ``T`` and ``Z`` and an optional final newline say the
+    same here without copying ``value``.
+    """
+    if _RFC3339(value) is None:
         return False
-    year, month, day = int(match[1]), int(match[2]), int(match[3])
-    if not year:
+    day_text = value[8:10]  # the expression fixes where year, month and day are
+    if "01" <= day_text <= "28":
+        return value[:4] != "0000"
+    year, month, day = int(value[:4]), int(value[5:7]), int(day_text)
+    if not year or day < 1 or day > _DAYS[month]:
         return False
-    return 1 <= day <= calendar.monthrange(year, month)[1]
+    return month != 2 or day < 29 or calendar.isleap(year)
 
 
 def _is_integer(value: Any) -> bool:
