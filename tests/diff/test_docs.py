@@ -49,8 +49,11 @@ def test_ci_example_gates_a_breaking_change(tmp_path: Path, git: Callable[..., s
     with a safe change it passes; after a breaking commit it fails with a
     Markdown report naming the rule.
     """
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "--quiet", "--branch", "main", str(REPO_ROOT), str(clone))
+    # An "origin" whose main is this checkout's HEAD (whatever branch CI is on).
+    upstream, clone = tmp_path / "upstream", tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(REPO_ROOT), str(upstream))
+    git(upstream, "checkout", "--quiet", "-B", "main")
+    git(tmp_path, "clone", "--quiet", str(upstream), str(clone))
     script = tmp_path / "protocol-diff"
     script.write_text(_ci_script(), encoding="utf-8")
     env: dict[str, Any] = {
