@@ -93,7 +93,7 @@ def start_server(
         *command,
         "--host", "127.0.0.1",
         "--port", "0",
-        "--jwt-secret", secret,
+        f"--jwt-secret={secret}",
         "--profile", str(profile_path),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -37,7 +37,10 @@ def property_settings(
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        # --quick trades the minimal example for time: no shrinking.
+        phases=(Phase.explicit, Phase.generate)
+        if ctx.config.quick
+        else (Phase.explicit, Phase.generate, Phase.shrink),
         **kwargs,
     )
 

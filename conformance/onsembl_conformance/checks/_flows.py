@@ -50,15 +50,23 @@ async def executes(agent: Connection, requirement: str = "CMD-8", **kwargs: Any)
 
 
 async def finish(
-    agent: Connection, agent_id: str, command_id: str, status: str = "completed"
+    agent: Connection,
+    agent_id: str,
+    command_id: str,
+    status: str = "completed",
+    *,
+    complete: bool = True,
 ) -> None:
-    """The agent reports a final status and ``command:complete``."""
+    """The agent reports a final status and (with ``complete``) ``command:complete``."""
     await agent.send(
         message("command:status", commandId=command_id, agentId=agent_id, status=status)
     )
-    await agent.send(
-        message("command:complete", commandId=command_id, agentId=agent_id, exitCode=0, duration=5)
-    )
+    if complete:
+        await agent.send(
+            message(
+                "command:complete", commandId=command_id, agentId=agent_id, exitCode=0, duration=5
+            )
+        )
 
 
 async def status_for(

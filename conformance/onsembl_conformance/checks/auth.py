@@ -20,10 +20,15 @@ async def expect_refused(
     origin: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """AUTH-3's answer: handshake completed, no message, close 1008."""
+    """AUTH-3's answer: handshake completed, no message (not even a pong), close 1008.
+
+    The ping tells a refused connection from an accepted one that the
+    identification timeout (also 1008) closes later.
+    """
     conn = await ctx.connect(
         recipe, via=via, origin=origin, headers=headers, requirement=requirement, auto_pong=False
     )
+    await conn.send(message("heartbeat:ping"))
     await conn.expect_close(1008, requirement)
     if conn.received:
         raise CheckFailure(requirement, "no message before the close", describe(conn.received[0]))

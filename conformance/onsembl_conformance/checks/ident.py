@@ -13,7 +13,7 @@ def expect_code(reply: dict[str, object], code: str, requirement: str) -> None:
         raise CheckFailure(requirement, f"{reply.get('type')} with code {code}", describe(reply))
 
 
-@check("IDENT-1", "IDENT-2", "MSG-10", tags=("quick",))
+@check("IDENT-1", "IDENT-2", "MSG-10", "TYPE-7", tags=("quick",))
 async def check_not_identified(ctx: CheckContext) -> None:
     """Before identification other messages get NOT_IDENTIFIED (requestId echoed); ping works."""
     conn = await ctx.connect(ctx.recipe())
@@ -24,6 +24,8 @@ async def check_not_identified(ctx: CheckContext) -> None:
     expect_code(reply, "NOT_IDENTIFIED", "IDENT-2")
     if reply.get("requestId") != "req-ident-2":
         raise CheckFailure("MSG-10", "requestId req-ident-2 echoed", describe(reply))
+    if "retryAfter" in reply or "limits" in reply:
+        raise CheckFailure("TYPE-7", "no retryAfter or limits outside RATE_LIMIT", describe(reply))
     await conn.send(message("agent:status", agentId="a1", status="busy"))
     expect_code(await conn.expect_reply("connection:error", "IDENT-2"), "NOT_IDENTIFIED", "IDENT-2")
     await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))

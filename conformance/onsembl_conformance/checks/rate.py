@@ -248,5 +248,9 @@ async def check_global_limit(ctx: CheckContext) -> None:
         )
         await late.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
         reply = await late.expect_reply(("connection:error", "agent:list"), "RATE-1")
+        if reply.get("code") != "RATE_LIMIT":
+            raise CheckFailure(
+                "RATE-1", f"message {limit + 1} server-wide refused", describe(reply)
+            )
         windows = (Window("per_minute", 60, limit), Window("per_hour", 3600, 10000))
         check_rate_reply(reply, windows, {"perMinute": limit, "perHour": limit}, (50, 60))

@@ -102,7 +102,7 @@ async def check_refresh_failures(ctx: CheckContext) -> None:
             raise CheckFailure(
                 "REFRESH-4", f"auth:refresh-failed with an error for {name}", describe(reply)
             )
-    await expect_expiry(conn, minted + ttl, "REFRESH-4")
+    await expect_expiry(conn, minted + ttl, "REFRESH-7", early_requirement="REFRESH-4")
 
 
 @check("REFRESH-5", "REFRESH-6", tags=("quick",))

@@ -34,6 +34,8 @@ from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure
 
 RANK = {"high": 0, "normal": 1, None: 1, "low": 2}
+STEPS = 20
+"""Steps per example of the command model."""
 
 
 @dataclass
@@ -384,7 +386,7 @@ async def check_command_model(ctx: CheckContext) -> None:
 
     def test() -> None:
         run_state_machine_as_test(
-            seeded, settings=property_settings(ctx, examples=examples, steps=12)
+            seeded, settings=property_settings(ctx, examples=examples, steps=STEPS)
         )
 
     await run_property(ctx, test)

@@ -12,9 +12,12 @@ from onsembl_spec.errors import CheckFailure
 from onsembl_spec.wire import message_text, now_timestamp
 
 
-@check("TRANS-1", "HB-1", "MSG-8", tags=("quick",))
+@check("TRANS-1", "TRANS-3", "HB-1", "MSG-8", tags=("quick",))
 async def check_endpoint_answers(ctx: CheckContext) -> None:
-    """The endpoint takes a WebSocket with a valid token and answers a ping."""
+    """The endpoint takes a WebSocket with a valid token and answers a ping.
+
+    TRANS-3 and MSG-8 are checked on every frame of every check by the client layer.
+    """
     conn = await ctx.connect(ctx.recipe())
     await conn.send(message("heartbeat:ping"))
     await conn.expect("heartbeat:pong", "HB-1", within=1.0)

@@ -1,0 +1,48 @@
+"""Runs catalogue entries in one process: ``python catalogue_driver.py OUT.json WORKDIR INDEX...``.
+
+For each entry it starts the broken server (``broken_server.py FAULT``) and
+runs the suite's engine in this process (saving a Python start-up per entry),
+then writes ``[{index, exit_code, failed, error}]`` to OUT.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from conformance_catalogue import CATALOGUE
+from conformance_support import LAUNCHER
+
+from onsembl_conformance.engine import parse_selectors
+from onsembl_conformance.runner import RunOptions, run
+from onsembl_spec.errors import OnsemblError
+
+
+def run_entry(index: int, workdir: Path) -> dict[str, object]:
+    entry = CATALOGUE[index]
+    options = RunOptions(
+        server_command=[sys.executable, str(LAUNCHER), entry.fault],
+        only=parse_selectors(entry.checks),
+        seed=1,
+        timeout=2.0,  # a missing reply is seen sooner; the clean run uses the default
+        quick="command_model" in entry.checks,  # the model without shrinking
+        transcripts_dir=workdir / f"transcripts-{index}",
+    )
+    try:
+        summary = run(options)
+    except OnsemblError as err:
+        return {"index": index, "exit_code": 2, "failed": [], "error": str(err)}
+    failed = sorted(r.requirement.id for r in summary.requirements if r.status == "failed")
+    return {"index": index, "exit_code": summary.exit_code, "failed": failed, "error": ""}
+
+
+def main(argv: list[str]) -> int:
+    out, workdir, indices = Path(argv[0]), Path(argv[1]), [int(a) for a in argv[2:]]
+    results = [run_entry(i, workdir) for i in indices]
+    out.write_text(json.dumps(results), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
