@@ -68,9 +68,8 @@ def validate(message: Any) -> list[Issue]:
 
     Returns ``[]`` when it is valid; otherwise its issues in VAL-4 order, at
     most one per location, the first being the one R14 reports
-    (``Issue.field`` is ``None`` when ``message`` is not an object). The
-    inside of a ``batch`` nested in a ``batch`` is not examined beyond the
-    nesting itself.
+    (``Issue.field`` is ``None`` when ``message`` is not an object, or nested
+    too deeply to examine). Several defects at one location give one issue.
     """
     return [Issue(field, text) for field, text in _generated.issues(message)]
 

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator
 from onsembl_spec import strategies
 from onsembl_spec._generated import validators as generated
 from onsembl_spec.oracle import oracle
-from onsembl_spec.validation import check, check_batch_wrapper, validate
+from onsembl_spec.validation import Issue, check, check_batch_wrapper, validate
 
 VALID_EXAMPLES = 5_000
 MUTATED_EXAMPLES = 5_000
@@ -43,6 +43,16 @@ def _agree(message: Any, union: Draft202012Validator) -> None:
         assert ours.field == theirs[0].field, (message, ours, theirs[0])
         assert ours.field in {i.field for i in theirs}
         assert ours == validate(message)[0]
+    assert _fields(validate(message)) == _fields(theirs), message
+
+
+def _fields(issues: list[Issue]) -> list[str | None]:
+    """The distinct fields of ``issues`` in order (VAL-4 order for both validators)."""
+    seen: list[str | None] = []
+    for issue in issues:
+        if issue.field not in seen:
+            seen.append(issue.field)
+    return seen
 
 
 def test_vector_verdict_and_field_match_the_oracle(
@@ -77,6 +87,7 @@ def test_mutated_messages_match_the_oracle(mutations: list[strategies.Mutation])
         theirs = oracle().validate(mutation.message)
         assert ours is not None and theirs, mutation
         assert ours.field == theirs[0].field == mutation.field, (mutation, ours, theirs[0])
+        assert _fields(validate(mutation.message)) == _fields(theirs), mutation
     DRAWN["mutated"] += len(mutations)
 
 
@@ -177,3 +188,13 @@ def test_runtime_validation_does_not_load_jsonschema() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_deep_batch_nesting_is_an_issue_not_a_crash() -> None:
+    message: dict[str, Any] = {"type": "heartbeat:ping", "timestamp": T}
+    for _ in range(3000):
+        message = {"type": "batch", "count": 1, "timestamp": T, "messages": [message]}
+    first = check(message)
+    assert first is not None and first.field == "messages.0.type"
+    issues = validate(message)
+    assert issues and all(isinstance(i.message, str) for i in issues)

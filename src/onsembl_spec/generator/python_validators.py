@@ -514,7 +514,6 @@ def _a_union_item(v: Any, p: str, out: list[Issue]) -> None:
         return
     if t == "batch":
         out.append((p + "type", "a batch cannot contain a batch"))
-        return
     f(v, p, out)
 
 
@@ -549,7 +548,10 @@ def issues(message: Any) -> list[Issue]:
     if f is None:
         return [("type", "unknown message type " + _short(t))]
     out: list[Issue] = []
-    f(message, "", out)
+    try:
+        f(message, "", out)
+    except RecursionError:
+        return [(None, "nested too deeply to validate")]
     return out
 
 
