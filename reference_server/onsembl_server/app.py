@@ -22,7 +22,7 @@ from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
@@ -67,6 +67,8 @@ class _Outbox:
         self.slow_consumers = 0
         self.max_buffered_at_close = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._pending: dict[ServerConnection, list[bytes]] = {}
+        self._flush_scheduled = False
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
         """The connection, unless it is closing or its unsent bytes are over the bound (CLOSE-7)."""
@@ -85,13 +87,51 @@ class _Outbox:
     def send(self, conn_id: int, text: str) -> None:
         connection = self._writable(conn_id)
         if connection is not None:
-            broadcast((connection,), text)
+            self._queue(connection, text.encode())
 
     def send_many(self, conn_ids: Iterable[int], text: str) -> None:
-        """Serialize once; never wait for a reader (one slow dashboard blocks no one)."""
-        targets = [c for c in map(self._writable, conn_ids) if c is not None]
-        if targets:
-            broadcast(targets, text)
+        """Encode once; never wait for a reader (one slow dashboard blocks no one)."""
+        data: bytes | None = None
+        for connection in map(self._writable, conn_ids):
+            if connection is not None:
+                if data is None:
+                    data = text.encode()
+                self._queue(connection, data)
+
+    def _queue(self, connection: ServerConnection, data: bytes) -> None:
+        """Hold a frame until the end of this event-loop iteration (order kept per connection).
+
+        Frames for one connection produced while handling a burst of input are
+        written with one ``transport.write``: one system call instead of one
+        per message. Like ``broadcast()``, this never waits for the peer.
+        """
+        frames = self._pending.get(connection)
+        if frames is None:
+            self._pending[connection] = [data]
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                asyncio.get_running_loop().call_soon(self.flush)
+        else:
+            frames.append(data)
+
+    def flush(self) -> None:
+        """Frame and write everything queued, one write per connection."""
+        self._flush_scheduled = False
+        pending, self._pending = self._pending, {}
+        for connection, frames in pending.items():
+            protocol = connection.protocol
+            if protocol.state is not State.OPEN:
+                continue
+            try:
+                for data in frames:
+                    protocol.send_text(data)
+                connection.transport.write(b"".join(protocol.data_to_send()))
+            except Exception:  # CLOSE-5; a connection failing must not stop the others
+                task = asyncio.get_running_loop().create_task(
+                    connection.close(CloseCode.INTERNAL_ERROR, "internal error")
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
     def close(self, conn_id: int, code: int, reason: str) -> None:
         if conn_id in self.closing:
@@ -100,6 +140,8 @@ class _Outbox:
         if connection is None:
             return
         self.closing.add(conn_id)
+        if connection in self._pending:
+            self.flush()  # what was sent before the close goes before the close frame
         task = asyncio.get_running_loop().create_task(connection.close(code, reason))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
