@@ -12,7 +12,7 @@ requirement ID to the method that meets it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -879,7 +879,3 @@ class ServerCore:
         session.refresh_needed_sent = False  # REFRESH-2
         return None
 
-
-def all_connections(core: ServerCore) -> Iterable[int]:
-    """Every connection the core knows (for shutdown)."""
-    return list(core.sessions)
