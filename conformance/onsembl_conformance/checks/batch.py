@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
+from onsembl_spec.errors import CheckFailure, CheckSkipped
 
 
 def ping(request_id: str) -> dict[str, Any]:
@@ -29,7 +30,7 @@ async def expect_field(conn: Any, field: str, requirement: str) -> None:
 @check("BATCH-1", tags=("quick",))
 async def check_count_mismatch(ctx: CheckContext) -> None:
     """A count that differs from the number of messages rejects the whole batch (field count)."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send(batch([ping("a"), ping("b")], count=3))
     await expect_field(conn, "count", "BATCH-1")
     await conn.expect_silence("BATCH-1", within=0.3, what="none of the batch processed")
@@ -38,7 +39,7 @@ async def check_count_mismatch(ctx: CheckContext) -> None:
 @check("BATCH-2", tags=("quick",))
 async def check_invalid_wrapper(ctx: CheckContext) -> None:
     """Invalid batch fields reject the whole batch, naming the field."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     cases: list[tuple[dict[str, Any], str]] = [
         (message("batch", messages=[], count=1), "messages"),
         (message("batch", messages=[ping(str(n)) for n in range(101)], count=101), "messages"),
@@ -54,7 +55,7 @@ async def check_invalid_wrapper(ctx: CheckContext) -> None:
 @check("BATCH-3", "BATCH-4", tags=("quick",))
 async def check_inner_messages(ctx: CheckContext) -> None:
     """Inner messages are handled in order; an invalid or nested one gets its own prefixed error."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     inner_bad = {"type": "heartbeat:ping", "timestamp": "never"}
     await conn.send(batch([ping("first"), inner_bad, batch([ping("x")]), 7, ping("last")]))
     first = await conn.expect_reply("heartbeat:pong", "BATCH-4")
@@ -71,11 +72,10 @@ async def check_wrapper_not_counted(ctx: CheckContext) -> None:
     windows = ctx.profile.connection_windows()
     burst = min(w.limit for w in windows)
     if burst > 90:
-        from onsembl_spec.errors import CheckSkipped
-
         raise CheckSkipped(f"connection limit {burst} is larger than a batch")
     owner = ctx.owner()
     dash, _ = await ctx.dashboard(owner)
+    started = time.monotonic()
     conn, agent_id = await ctx.agent(owner, auto_pong=False)
     statuses = [message("agent:status", agentId=agent_id, status="busy") for _ in range(burst - 2)]
     # agent:connect used one slot of the connection's scope (the ping of ctx.agent() has its own).
@@ -88,7 +88,9 @@ async def check_wrapper_not_counted(ctx: CheckContext) -> None:
             what="each inner agent:status forwarded",
         )
     await conn.send(batch([message("agent:status", agentId=agent_id, status="online")]))
-    reply = await conn.expect_reply("connection:error", "RATE-1")
+    reply = await conn.expect_reply(("connection:error", "validation:error"), "RATE-1")
+    if time.monotonic() - started > 0.9:
+        raise CheckSkipped("the exchange took longer than the one-second window it tests")
     if reply.get("code") != "RATE_LIMIT":
         raise CheckFailure(
             "RATE-1", "RATE_LIMIT for the inner message over the limit", describe(reply)

@@ -37,7 +37,7 @@ async def check_compressed_processed(ctx: CheckContext) -> None:
 @check("COMP-2", tags=("quick",))
 async def check_compressed_mismatches(ctx: CheckContext) -> None:
     """Undecodable data and disagreeing sizes or type are answered naming the field."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     good = encode_compressed(message("heartbeat:ping"))
     not_json = gzip.compress(b"not json", mtime=0)
     cases: list[tuple[dict[str, Any], str]] = [
@@ -68,7 +68,7 @@ async def check_compressed_mismatches(ctx: CheckContext) -> None:
 @check("COMP-3", tags=("quick",))
 async def check_compressed_invalid_inner(ctx: CheckContext) -> None:
     """An invalid decoded message gets validation:error with its field prefixed data."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send(encode_compressed({"type": "heartbeat:ping", "timestamp": "soon"}))
     await expect_field(conn, "data.timestamp", "COMP-3")
 
@@ -89,7 +89,7 @@ async def check_gzip_bomb(ctx: CheckContext) -> None:
         data=base64.b64encode(stream).decode("ascii"),
     )
     ctx.transcript.note(f"gzip bomb: {len(stream)} bytes inflating to {len(text)}")
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send(bomb)
     await conn.expect_close(1009, "COMP-4")
 
@@ -97,7 +97,7 @@ async def check_gzip_bomb(ctx: CheckContext) -> None:
 @check("COMP-5", tags=("quick",))
 async def check_nested_compressed(ctx: CheckContext) -> None:
     """A compressed inside a compressed is invalid (field originalType or data.type)."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     inner = encode_compressed(message("heartbeat:ping"))
     outer = encode_compressed(inner)
     await conn.send(outer)

@@ -27,7 +27,7 @@ async def check_mutations_get_validation_error(ctx: CheckContext) -> None:
     bridge = Bridge(ctx, asyncio.get_running_loop())
 
     async def one(case: Mutation) -> None:
-        conn = await ctx.connect(ctx.recipe(), requirement="VAL-1")
+        conn, _ = await ctx.dashboard(requirement="VAL-1")
         await conn.send(case.message)
         reply = await conn.expect(
             "validation:error", "VAL-1", what=f"validation:error for a {case.kind} defect"

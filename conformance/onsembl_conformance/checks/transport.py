@@ -70,7 +70,7 @@ async def check_oversize_closes_1009(ctx: CheckContext) -> None:
 @check("TRANS-7", tags=("quick",))
 async def check_exact_size_accepted(ctx: CheckContext) -> None:
     """A message of exactly max_message_bytes bytes is accepted and answered."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send(_padded_ping(ctx.profile.max_message_bytes))
     await conn.expect("heartbeat:pong", "TRANS-7")
 
@@ -79,7 +79,7 @@ async def check_exact_size_accepted(ctx: CheckContext) -> None:
 async def check_fragmented_oversize_closes_1009(ctx: CheckContext) -> None:
     """The size limit applies after reassembly: fragments each under it, together over it."""
     limit = ctx.profile.max_message_bytes
-    fits = await ctx.connect(ctx.recipe())
+    fits, _ = await ctx.dashboard()
     text = _padded_ping(limit)
     await fits.send_fragments([text[: limit // 2], text[limit // 2 :]])
     await fits.expect(
@@ -94,7 +94,7 @@ async def check_fragmented_oversize_closes_1009(ctx: CheckContext) -> None:
 @check("MSG-12", tags=("quick",))
 async def check_server_timestamps_current(ctx: CheckContext) -> None:
     """The server's messages carry its time of sending, within 5 seconds."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send(message("heartbeat:ping"))
     pong = await conn.expect("heartbeat:pong", "HB-1")
     stamp = datetime.fromisoformat(pong["timestamp"].replace("Z", "+00:00")).timestamp()
@@ -106,9 +106,6 @@ async def check_server_timestamps_current(ctx: CheckContext) -> None:
 async def check_skewed_timestamps_accepted(ctx: CheckContext) -> None:
     """Valid messages with far past or future timestamps are handled normally."""
     conn = await ctx.connect(ctx.recipe())
-    for stamp in ("1970-01-01T00:00:00Z", "2099-12-31T23:59:59+14:00"):
-        await conn.send({"type": "heartbeat:ping", "timestamp": stamp})
-        await conn.expect_reply("heartbeat:pong", "MSG-11")
     await conn.send(
         {
             "type": "dashboard:connect",
@@ -117,12 +114,15 @@ async def check_skewed_timestamps_accepted(ctx: CheckContext) -> None:
         }
     )
     await conn.expect_reply("agent:list", "MSG-11")
+    for stamp in ("1970-01-01T00:00:00Z", "2099-12-31T23:59:59+14:00"):
+        await conn.send({"type": "heartbeat:ping", "timestamp": stamp})
+        await conn.expect_reply("heartbeat:pong", "MSG-11")
 
 
 @check("MSG-14", tags=("quick",))
 async def check_duplicate_members_last_wins(ctx: CheckContext) -> None:
     """When a member name repeats, the last occurrence counts."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     stamp = now_timestamp()
     await conn.send(f'{{"type":"no:such-type","type":"heartbeat:ping","timestamp":"{stamp}"}}')
     await conn.expect_reply("heartbeat:pong", "MSG-14")

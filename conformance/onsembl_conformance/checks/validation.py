@@ -7,8 +7,30 @@ from typing import Any
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
+from onsembl_spec.errors import CheckFailure, InflateLimitError, WireError
 from onsembl_spec.validation import validate
+from onsembl_spec.wire import decode_compressed
+
+
+def wire_defects(sent: Any, prefix: str = "") -> set[str]:
+    """Defects the schemas cannot express: a batch's count (BATCH-1), undecodable ``compressed``
+    data or sizes that disagree (COMP-2), in the message or the batch messages inside it."""
+    if not isinstance(sent, dict):
+        return set()
+    found: set[str] = set()
+    if sent.get("type") == "batch" and isinstance(sent.get("messages"), list):
+        if sent.get("count") != len(sent["messages"]):
+            found.add(prefix + "count")
+        for index, inner in enumerate(sent["messages"]):
+            found |= wire_defects(inner, f"{prefix}messages.{index}.")
+    elif sent.get("type") == "compressed":
+        try:
+            decode_compressed(sent, 64 * 1024 * 1024)
+        except WireError as err:
+            found.add(prefix + err.field)
+        except (InflateLimitError, TypeError, ValueError):
+            found.add(prefix + "data")
+    return found
 
 
 def field_is_offending(sent: Any, reported: str | None) -> bool:
@@ -16,6 +38,8 @@ def field_is_offending(sent: Any, reported: str | None) -> bool:
     issues = validate(sent)
     if reported is None:
         return not isinstance(sent, dict)
+    if reported in wire_defects(sent):
+        return True
     return any(
         issue.field is not None
         and (issue.field == reported or issue.field.startswith(reported + "."))
@@ -83,7 +107,7 @@ async def check_invalid_messages_answered(ctx: CheckContext) -> None:
 @check("VAL-3", "MSG-10", tags=("quick",))
 async def check_request_id_echoed(ctx: CheckContext) -> None:
     """validation:error echoes a well-formed requestId of the invalid message."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     await conn.send({"type": "heartbeat:ping", "requestId": "rid-val-3", "timestamp": "not a time"})
     reply = await conn.expect_reply("validation:error", "VAL-3")
     if reply.get("requestId") != "rid-val-3":
@@ -99,7 +123,7 @@ async def check_request_id_echoed(ctx: CheckContext) -> None:
 @check("VAL-4")
 async def check_first_offending_field(ctx: CheckContext) -> None:
     """With several defects, field names the first in schema order."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     sent = {
         "extra": 1,
         "timestamp": "bad",
@@ -114,7 +138,7 @@ async def check_first_offending_field(ctx: CheckContext) -> None:
 @check("VAL-5", tags=("quick",))
 async def check_timestamp_format(ctx: CheckContext) -> None:
     """A timestamp that matches the pattern but is no date-time is invalid."""
-    conn = await ctx.connect(ctx.recipe())
+    conn, _ = await ctx.dashboard()
     for stamp in ("2024-13-45T25:61:00Z", "2023-02-29T12:00:00Z"):
         await conn.send({"type": "heartbeat:ping", "timestamp": stamp})
         await expect_validation_error(conn, None, "VAL-5", field="timestamp")
