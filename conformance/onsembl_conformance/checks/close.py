@@ -41,7 +41,7 @@ async def check_reserved_bits_close_1002(ctx: CheckContext) -> None:
     await conn.expect_close(1002, "CLOSE-3")
 
 
-@check("CLOSE-2", "CLOSE-6", tags=("private-server",))
+@check("CLOSE-2", "CLOSE-6", tags=("private-server", "quick"))
 async def check_shutdown_closes_1001(ctx: CheckContext) -> None:
     """A server shutting down closes every connection with 1001."""
     async with ctx.private_server({}) as server:

@@ -240,7 +240,7 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return out
 
 
-@check("RATE-1", "RATE-9", tags=("private-server",))
+@check("RATE-1", "RATE-9", tags=("private-server", "quick"))
 async def check_global_limit(ctx: CheckContext) -> None:
     """The global limit is shared by all connections; the refusal reports the global windows."""
     limit = 24
@@ -274,3 +274,89 @@ async def check_global_limit(ctx: CheckContext) -> None:
             )
         windows = (Window("per_minute", 60, limit), Window("per_hour", 3600, 10000))
         check_rate_reply(reply, windows, {"perMinute": limit, "perHour": limit}, (50, 60))
+
+
+@check("RATE-3", "RATE-8", "RATE-9", tags=("private-server", "quick"))
+async def check_hour_window_reported(ctx: CheckContext) -> None:
+    """With a per-hour limit below the others, the refusal reports perHour and waits ~an hour."""
+    hour_limit = 12
+    override = _deep_merge(
+        ctx.profile.as_dict(),
+        {
+            "limits": {
+                "connection": {"per_hour": hour_limit, "per_minute": 100, "burst_per_second": 50}
+            }
+        },
+    )
+    async with ctx.private_server(override) as server:
+        conn = await ctx.connect(
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-3"
+        )
+        await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+        await conn.expect_reply("agent:list", "RATE-3")
+        await send_wave(conn, hour_limit)
+        got = await replies(conn, hour_limit, "RATE-5")
+        if not all(accepted(r) for r in got[:-1]):
+            bad = next(r for r in got[:-1] if not accepted(r))
+            raise CheckFailure("RATE-5", f"{hour_limit} accepted in an hour", describe(bad))
+        windows = (
+            Window("burst_per_second", 1, 50),
+            Window("per_minute", 60, 100),
+            Window("per_hour", 3600, hour_limit),
+        )
+        used = {"perSecond": hour_limit, "perMinute": hour_limit, "perHour": hour_limit}
+        check_rate_reply(got[-1], windows, used, (3590, 3600))
+
+
+@check("RATE-5", "RATE-8", tags=("deep",))
+async def check_hour_limit_live(ctx: CheckContext) -> None:
+    """The connection's per-hour limit accepts exactly its limit at the pace the others allow."""
+    hour = connection_limit(ctx, "per_hour")
+    minute = connection_limit(ctx, "per_minute")
+    burst = connection_limit(ctx, "burst_per_second")
+    if hour is None:
+        raise CheckSkipped("no per-hour connection limit")
+    per_wave = (
+        min(w.limit for w in (minute, burst) if w is not None) if (minute or burst) else hour.limit
+    )
+    wave_gap = (
+        1.05 if burst is not None and (minute is None or burst.limit <= minute.limit) else 60.5
+    )
+    if minute is not None and burst is not None:
+        per_minute_waves = max(1, minute.limit // burst.limit)
+    else:
+        per_minute_waves = 1
+    waves = math.ceil(hour.limit / per_wave)
+    if waves / per_minute_waves * 61 > 3900:
+        raise CheckSkipped(f"reaching {hour.limit}/hour takes more than 65 minutes")
+    conn = await rate_dashboard(ctx)  # one slot
+    sent, wave, last_reply = 1, 0, time.monotonic()
+    while sent < hour.limit:
+        if wave and minute is not None and wave % per_minute_waves == 0:
+            await asyncio.sleep(max(0.0, last_reply + 60.5 - time.monotonic()))
+        elif wave:
+            await asyncio.sleep(max(0.0, last_reply + wave_gap - time.monotonic()))
+        count = min(per_wave - (1 if wave == 0 else 0), hour.limit - sent)
+        wave += 1
+        await send_wave(conn, count, start=sent)
+        got = await replies(conn, count, "RATE-5")
+        if not all(accepted(r) for r in got):
+            raise CheckFailure(
+                "RATE-5",
+                f"{hour.limit} accepted within an hour",
+                describe(next(r for r in got if not accepted(r))),
+            )
+        sent += count
+        last_reply = time.monotonic()
+    await asyncio.sleep(max(0.0, last_reply + 60.5 - time.monotonic()))
+    await send_wave(conn, 1, start=99999)
+    (reply,) = await replies(conn, 1, "RATE-7")
+    if reply.get("code") != "RATE_LIMIT":
+        raise CheckFailure(
+            "RATE-5", f"message {hour.limit + 1} within the hour refused", describe(reply)
+        )
+    after = reply.get("retryAfter")
+    if not isinstance(after, int) or not 60 <= after <= 3600:
+        raise CheckFailure(
+            "RATE-8", "retryAfter until the hour window frees a slot", describe(reply)
+        )
