@@ -149,6 +149,9 @@ EDGES: list[tuple[str, Any]] = [
     ("unhashable type", {"type": {"a": 1}}),
     ("type null", {"type": None}),
     ("list, not object", [{"type": "heartbeat:ping", "timestamp": T}]),
+    ("non-string keys from Python", {"type": "heartbeat:ping", "timestamp": T, 1: 2, None: 3}),
+    ("empty key", {"type": "heartbeat:ping", "timestamp": T, "": 1}),
+    ("str subclass", {"type": "heartbeat:ping", "timestamp": type("S", (str,), {})(T)}),
 ]  # fmt: skip
 
 

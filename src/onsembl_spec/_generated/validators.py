@@ -161,7 +161,7 @@ def _c_t_dashboard_connect(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -203,7 +203,7 @@ def _a_t_dashboard_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_dashboard_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -244,7 +244,7 @@ def _c_t_dashboard_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -286,7 +286,7 @@ def _a_t_dashboard_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> No
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_agent_connect(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -347,7 +347,7 @@ def _c_t_agent_connect(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E1.issuperset(m):
         for k in m:
             if k not in _E1:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -409,7 +409,7 @@ def _a_t_agent_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E1.issuperset(m):
         for k in m:
             if k not in _E1:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_agent_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -450,7 +450,7 @@ def _c_t_agent_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -492,7 +492,7 @@ def _a_t_agent_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_agent_status(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -549,7 +549,7 @@ def _c_t_agent_status(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E4.issuperset(m):
         for k in m:
             if k not in _E4:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -605,7 +605,7 @@ def _a_t_agent_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E4.issuperset(m):
         for k in m:
             if k not in _E4:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_d_metrics(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -636,7 +636,7 @@ def _c_d_metrics(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E5.issuperset(m):
         for k in m:
             if k not in _E5:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -668,7 +668,7 @@ def _a_d_metrics(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E5.issuperset(m):
         for k in m:
             if k not in _E5:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_agent_list(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -706,7 +706,7 @@ def _c_t_agent_list(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E6.issuperset(m):
         for k in m:
             if k not in _E6:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -743,7 +743,7 @@ def _a_t_agent_list(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E6.issuperset(m):
         for k in m:
             if k not in _E6:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_d_agentSummary(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -796,7 +796,7 @@ def _c_d_agentSummary(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E7.issuperset(m):
         for k in m:
             if k not in _E7:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -850,7 +850,7 @@ def _a_d_agentSummary(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E7.issuperset(m):
         for k in m:
             if k not in _E7:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_request(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -920,7 +920,7 @@ def _c_t_command_request(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E9.issuperset(m):
         for k in m:
             if k not in _E9:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -991,7 +991,7 @@ def _a_t_command_request(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E9.issuperset(m):
         for k in m:
             if k not in _E9:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_queued(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1064,7 +1064,7 @@ def _c_t_command_queued(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E10.issuperset(m):
         for k in m:
             if k not in _E10:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1138,7 +1138,7 @@ def _a_t_command_queued(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E10.issuperset(m):
         for k in m:
             if k not in _E10:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_execute(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1196,7 +1196,7 @@ def _c_t_command_execute(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E11.issuperset(m):
         for k in m:
             if k not in _E11:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1255,7 +1255,7 @@ def _a_t_command_execute(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E11.issuperset(m):
         for k in m:
             if k not in _E11:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_status(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1332,7 +1332,7 @@ def _c_t_command_status(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E13.issuperset(m):
         for k in m:
             if k not in _E13:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1410,7 +1410,7 @@ def _a_t_command_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E13.issuperset(m):
         for k in m:
             if k not in _E13:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_interrupt(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1451,7 +1451,7 @@ def _c_t_command_interrupt(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E14.issuperset(m):
         for k in m:
             if k not in _E14:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1493,7 +1493,7 @@ def _a_t_command_interrupt(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E14.issuperset(m):
         for k in m:
             if k not in _E14:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_complete(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1566,7 +1566,7 @@ def _c_t_command_complete(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E15.issuperset(m):
         for k in m:
             if k not in _E15:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1640,7 +1640,7 @@ def _a_t_command_complete(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E15.issuperset(m):
         for k in m:
             if k not in _E15:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_command_error(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1707,7 +1707,7 @@ def _c_t_command_error(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E17.issuperset(m):
         for k in m:
             if k not in _E17:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1775,7 +1775,7 @@ def _a_t_command_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E17.issuperset(m):
         for k in m:
             if k not in _E17:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_terminal_output(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1836,7 +1836,7 @@ def _c_t_terminal_output(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E18.issuperset(m):
         for k in m:
             if k not in _E18:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1896,7 +1896,7 @@ def _a_t_terminal_output(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E18.issuperset(m):
         for k in m:
             if k not in _E18:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_d_terminalChunk(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -1933,7 +1933,7 @@ def _c_d_terminalChunk(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E20.issuperset(m):
         for k in m:
             if k not in _E20:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -1971,7 +1971,7 @@ def _a_d_terminalChunk(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E20.issuperset(m):
         for k in m:
             if k not in _E20:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_terminal_clear(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2012,7 +2012,7 @@ def _c_t_terminal_clear(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2054,7 +2054,7 @@ def _a_t_terminal_clear(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_heartbeat_ping(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2083,7 +2083,7 @@ def _c_t_heartbeat_ping(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2113,7 +2113,7 @@ def _a_t_heartbeat_ping(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_heartbeat_pong(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2142,7 +2142,7 @@ def _c_t_heartbeat_pong(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2172,7 +2172,7 @@ def _a_t_heartbeat_pong(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_system_emergency_stop(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2211,7 +2211,7 @@ def _c_t_system_emergency_stop(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E22.issuperset(m):
         for k in m:
             if k not in _E22:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2251,7 +2251,7 @@ def _a_t_system_emergency_stop(m: dict[str, Any], p: str, out: list[Issue]) -> N
     if not _E22.issuperset(m):
         for k in m:
             if k not in _E22:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_auth_refresh_needed(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2272,7 +2272,7 @@ def _c_t_auth_refresh_needed(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2294,7 +2294,7 @@ def _a_t_auth_refresh_needed(m: dict[str, Any], p: str, out: list[Issue]) -> Non
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_auth_refresh_token(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2341,7 +2341,7 @@ def _c_t_auth_refresh_token(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E24.issuperset(m):
         for k in m:
             if k not in _E24:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2389,7 +2389,7 @@ def _a_t_auth_refresh_token(m: dict[str, Any], p: str, out: list[Issue]) -> None
     if not _E24.issuperset(m):
         for k in m:
             if k not in _E24:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_auth_refresh_success(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2410,7 +2410,7 @@ def _c_t_auth_refresh_success(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2432,7 +2432,7 @@ def _a_t_auth_refresh_success(m: dict[str, Any], p: str, out: list[Issue]) -> No
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_auth_refresh_failed(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2463,7 +2463,7 @@ def _c_t_auth_refresh_failed(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E25.issuperset(m):
         for k in m:
             if k not in _E25:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2495,7 +2495,7 @@ def _a_t_auth_refresh_failed(m: dict[str, Any], p: str, out: list[Issue]) -> Non
     if not _E25.issuperset(m):
         for k in m:
             if k not in _E25:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_connection_error(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2560,7 +2560,7 @@ def _c_t_connection_error(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E27.issuperset(m):
         for k in m:
             if k not in _E27:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2624,7 +2624,7 @@ def _a_t_connection_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E27.issuperset(m):
         for k in m:
             if k not in _E27:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_d_rateLimits(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2655,7 +2655,7 @@ def _c_d_rateLimits(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E28.issuperset(m):
         for k in m:
             if k not in _E28:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2681,7 +2681,7 @@ def _a_d_rateLimits(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E28.issuperset(m):
         for k in m:
             if k not in _E28:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_d_rateWindow(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2708,7 +2708,7 @@ def _c_d_rateWindow(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E29.issuperset(m):
         for k in m:
             if k not in _E29:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2736,7 +2736,7 @@ def _a_d_rateWindow(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E29.issuperset(m):
         for k in m:
             if k not in _E29:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_validation_error(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2783,7 +2783,7 @@ def _c_t_validation_error(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E30.issuperset(m):
         for k in m:
             if k not in _E30:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2831,7 +2831,7 @@ def _a_t_validation_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E30.issuperset(m):
         for k in m:
             if k not in _E30:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_batch(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -2886,7 +2886,7 @@ def _c_t_batch(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -2940,7 +2940,7 @@ def _a_t_batch(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_t_compressed(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -3017,7 +3017,7 @@ def _c_t_compressed(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E33.issuperset(m):
         for k in m:
             if k not in _E33:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -3095,7 +3095,7 @@ def _a_t_compressed(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E33.issuperset(m):
         for k in m:
             if k not in _E33:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 def _c_batch_wrapper(m: dict[str, Any]) -> tuple[str, str] | None:
@@ -3150,7 +3150,7 @@ def _c_batch_wrapper(m: dict[str, Any]) -> tuple[str, str] | None:
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
-                return (k, "undocumented field")
+                return (str(k), "undocumented field")
     return None
 
 
@@ -3206,7 +3206,7 @@ def _a_batch_wrapper(m: dict[str, Any], p: str, out: list[Issue]) -> None:
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
-                out.append((p + k, "undocumented field"))
+                out.append((p + str(k), "undocumented field"))
 
 
 

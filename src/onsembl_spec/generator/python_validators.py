@@ -372,7 +372,7 @@ def _object_body(
                 emitter.value(sub, here, prefix_all, 0)
     known = module.string_set(sorted(properties)) if properties else "frozenset()"
     if schema.get("additionalProperties") is False:
-        path = "k" if first else "p + k"
+        path = "str(k)" if first else "p + str(k)"  # str(): a Python caller may use other keys
         with (
             w.block(f"if not {known}.issuperset(m):"),
             w.block("for k in m:"),
