@@ -7,9 +7,9 @@ their cross-file ``$ref``s rewritten to local ones: AsyncAPI tools resolve
 ``$ref``s by URL, and the schemas' ``$id``s are names, not addresses. A
 ``$ref`` with sibling keywords becomes ``allOf: [{$ref}]`` plus the siblings,
 which means the same in Draft 2020-12 and in the Draft-07-based AsyncAPI
-schema format. Each message's payload refers to its schema. For each role there is a ``send``
-operation (the types it may send, from ``x-sender``) and a ``receive``
-operation (from ``x-receiver``), as ROLE-1 and ROLE-2 state.
+schema format. Each message's payload refers to its schema. For each role
+there is a ``send`` operation (the types it may send, from ``x-sender``) and a
+``receive`` operation (from ``x-receiver``), as ROLE-1 and ROLE-2 state.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def component_schemas(schemas: SchemaSet) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, definition in schemas.common["$defs"].items():
         out[name] = {**_embedded(schemas, definition), "x-schema-file": "../schemas/common.json"}
-    out["message"] = {**_embedded(schemas, schemas.union), "x-schema-file": "../schemas/message.json"}
+    union = _embedded(schemas, schemas.union)
+    out["message"] = {**union, "x-schema-file": "../schemas/message.json"}
     for message_type, schema in schemas.by_type.items():
         relative = schemas.files[message_type].relative_to(schemas.root).as_posix()
         key = slug(message_type)
