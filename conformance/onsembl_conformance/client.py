@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -359,7 +358,3 @@ _DIRECT_REPLIES = frozenset(
         "auth:refresh-failed",
     }
 )
-
-
-def dumps(message: Message) -> str:
-    return json.dumps(message)

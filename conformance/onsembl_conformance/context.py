@@ -48,7 +48,7 @@ class SuiteConfig:
     server_command: list[str] | None = None
     """Command that starts a server like the bundled one (private servers; CLOSE-2)."""
     transcripts_dir: Path | None = None
-    max_examples: int = 25
+    max_examples: int = 50
     """Hypothesis examples per property check."""
     extra: dict[str, Any] = field(default_factory=dict)
 

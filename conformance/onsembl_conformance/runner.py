@@ -77,7 +77,7 @@ def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -
         quick=options.quick,
         server_command=options.server_command,
         transcripts_dir=options.transcripts_dir,
-        max_examples=10 if options.quick else (100 if options.deep else 25),
+        max_examples=15 if options.quick else (200 if options.deep else 50),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import assume, given, seed
 from hypothesis import strategies as st
 
-from onsembl_conformance.checks.validation import field_is_offending
+from onsembl_conformance.checks.validation import field_is_offending, wire_defects
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.hypo import Bridge, property_settings, run_property
@@ -21,7 +21,7 @@ from onsembl_spec.strategies import Mutation, client_message, mutation
 from onsembl_spec.wire import encode_compressed, message_text
 
 
-@check("VAL-1", "VAL-2", "VAL-3", tags=("hypothesis", "quick"))
+@check("VAL-1", "VAL-2", "VAL-3", "VAL-4", tags=("hypothesis", "quick"))
 async def check_mutations_get_validation_error(ctx: CheckContext) -> None:
     """Messages with one defect get validation:error naming an offending field; no close."""
     bridge = Bridge(ctx, asyncio.get_running_loop())
@@ -37,6 +37,8 @@ async def check_mutations_get_validation_error(ctx: CheckContext) -> None:
             raise CheckFailure(
                 "VAL-2", f"field {case.field!r} (or another invalid location)", describe(reply)
             )
+        if reply.get("field") != case.field and not wire_defects(sent):
+            raise CheckFailure("VAL-4", f"field {case.field!r}, the one defect", describe(reply))
         rid = sent.get("requestId") if isinstance(sent, dict) else None
         if isinstance(rid, str) and 1 <= len(rid) <= 128 and reply.get("requestId") != rid:
             raise CheckFailure("VAL-3", f"requestId {rid!r} echoed", describe(reply))

@@ -381,7 +381,7 @@ async def check_command_model(ctx: CheckContext) -> None:
     """Random sequences of presence and command operations keep every invariant of the model."""
     bridge = Bridge(ctx, asyncio.get_running_loop())
     model = machine(ctx, bridge)
-    examples = max(3, ctx.config.max_examples // 3)
+    examples = max(5, ctx.config.max_examples // 2)
     seeded = seed(ctx.seed)(model)
 
     def test() -> None:
