@@ -68,6 +68,7 @@ class _Outbox:
         self.max_buffered_at_close = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: dict[ServerConnection, list[bytes]] = {}
+        self._pending_bytes: dict[ServerConnection, int] = {}
         self._flush_scheduled = False
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
@@ -77,7 +78,9 @@ class _Outbox:
         connection = self.connections.get(conn_id)
         if connection is None or connection.protocol.state is not State.OPEN:
             return None
-        buffered = connection.transport.get_write_buffer_size()
+        buffered = connection.transport.get_write_buffer_size() + self._pending_bytes.get(
+            connection, 0
+        )
         if buffered > self._server.config.max_outbound_bytes:
             self.max_buffered_at_close = max(self.max_buffered_at_close, buffered)
             self.slow_consumer(conn_id)
@@ -108,16 +111,19 @@ class _Outbox:
         frames = self._pending.get(connection)
         if frames is None:
             self._pending[connection] = [data]
+            self._pending_bytes[connection] = len(data)
             if not self._flush_scheduled:
                 self._flush_scheduled = True
                 asyncio.get_running_loop().call_soon(self.flush)
         else:
             frames.append(data)
+            self._pending_bytes[connection] += len(data)
 
     def flush(self) -> None:
         """Frame and write everything queued, one write per connection."""
         self._flush_scheduled = False
         pending, self._pending = self._pending, {}
+        self._pending_bytes = {}
         for connection, frames in pending.items():
             protocol = connection.protocol
             if protocol.state is not State.OPEN:

@@ -122,3 +122,32 @@ async def test_slow_consumer_is_closed_and_blocks_no_one(harness) -> None:
     code, reason = await stalled_ws.closed(timeout=60)
     assert (code, reason) == (1001, "slow consumer")
     assert len(stalled_ws.received) < total
+
+
+async def test_client_that_floods_but_never_reads_is_closed(harness) -> None:
+    """CLOSE-7: direct replies are bounded too; a ping flood without reading ends in 1001."""
+    bound = 32 * 1024
+    await harness.start(
+        {
+            "limits": {
+                "types": {"heartbeat:ping": None},
+                "connection": {"burst_per_second": None, "per_minute": None, "per_hour": None},
+            }
+        },
+        max_outbound_bytes=bound,
+        close_timeout_s=60,
+    )
+    flooder = await harness.raw(token=harness.token(), max_queue=1)
+    ping = '{"type":"heartbeat:ping","requestId":"' + "p" * 100 + '","timestamp":"' + TS + '"}'
+    assert harness.server is not None
+    outbox = harness.server.outbox
+    sent = 0
+    while outbox.slow_consumers == 0 and sent < 200_000:
+        await flooder.send_text(ping)
+        sent += 1
+        if sent % 100 == 0:
+            await asyncio.sleep(0)
+    assert outbox.slow_consumers == 1
+    assert outbox.max_buffered_at_close <= bound + 1024
+    code, reason = await flooder.closed(timeout=60)
+    assert (code, reason) == (1001, "slow consumer")
