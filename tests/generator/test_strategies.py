@@ -17,7 +17,7 @@ from onsembl_spec.oracle import oracle
 from onsembl_spec.protocol import allowed_types
 from onsembl_spec.schemas import bundled
 
-FAST = settings(max_examples=150, suppress_health_check=list(HealthCheck), deadline=None)
+FAST = settings(max_examples=100, suppress_health_check=list(HealthCheck), deadline=None)
 
 
 @FAST
@@ -27,7 +27,7 @@ def test_any_message_is_valid(message: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("message_type", bundled().types)
-@settings(max_examples=15, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=10, suppress_health_check=list(HealthCheck), deadline=None)
 @given(data=st.data())
 def test_message_of_each_type_is_valid(message_type: str, data: st.DataObject) -> None:
     message = data.draw(strategies.message(message_type))
