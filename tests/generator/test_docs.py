@@ -170,3 +170,13 @@ def test_docs_header_names_the_docs_hash(files: dict[str, str]) -> None:
     for path, text in files.items():
         if path.startswith(REFERENCE_DIR):
             assert docs_hash in "\n".join(text.splitlines()[:2]), path
+
+
+def test_array_rows_name_their_items(files: dict[str, str]) -> None:
+    batch = files[f"{REFERENCE_DIR}/batch.md"]
+    assert "| `messages` | array of message (any type but `batch`) | yes | 1 to 100 items |" in batch
+    agents = files[f"{REFERENCE_DIR}/agent-list.md"]
+    assert "| `agents` | array of object (agentSummary) |" in agents
+    assert "| `agents[].status` |" in agents
+    request = files[f"{REFERENCE_DIR}/command-request.md"]
+    assert "| `args[]` | string | no | at most 4096 characters |" in request

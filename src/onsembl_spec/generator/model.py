@@ -140,11 +140,15 @@ def _fields(
     for name, sub in schema.get("properties", {}).items():
         node, definition = resolver.resolve(sub)
         path = f"{prefix}{name}"
+        label = type_label(node, definition)
+        if node.get("type") == "array":
+            item, item_name = resolver.resolve(node.get("items", {}))
+            label = f"array of {type_label(item, item_name)}"
         rows.append(
             Field(
                 path=path,
                 depth=depth,
-                type=type_label(node, definition),
+                type=label,
                 required=name in required,
                 bounds=bounds(node),
                 description=str(sub.get("description") or node.get("description", "")),
