@@ -174,7 +174,7 @@ def test_docs_header_names_the_docs_hash(files: dict[str, str]) -> None:
 
 def test_array_rows_name_their_items(files: dict[str, str]) -> None:
     batch = files[f"{REFERENCE_DIR}/batch.md"]
-    assert "| `messages` | array of message (any type but `batch`) | yes | 1 to 100 items |" in batch
+    assert "| `messages` | array of message (any type but `batch`) | yes | 1 to 100 items" in batch
     agents = files[f"{REFERENCE_DIR}/agent-list.md"]
     assert "| `agents` | array of object (agentSummary) |" in agents
     assert "| `agents[].status` |" in agents
