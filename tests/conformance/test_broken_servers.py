@@ -17,7 +17,7 @@ from pathlib import Path
 from conformance_catalogue import CATALOGUE
 from conformance_support import HERE, RUN_LIMIT_S
 
-WORKERS = 3
+WORKERS = 4
 
 
 def test_catalogue_has_enough_faults() -> None:
