@@ -257,3 +257,67 @@ def test_reportable_field_fits_the_schema() -> None:
     assert reportable_field("") is None
     assert reportable_field("output." + "k" * 2000) == "output"
     assert reportable_field(None) is None
+
+
+# ------------------------------------------------------------------ routing
+
+
+def say(core: ServerCore, conn_id: int, message: dict, now: float = 1.0) -> None:
+    core.receive(conn_id, json.dumps({**message, "timestamp": "2024-01-01T00:00:00Z"}), now)
+
+
+def messages_to(effects: RecordingEffects, conn_id: int) -> list[dict]:
+    return [json.loads(text) for c, text in effects.sent if c == conn_id]
+
+
+def test_command_flow_and_replacement_in_the_core() -> None:
+    """CMD-7, CMD-8, CMD-11, PRES-7, PRES-8 without sockets."""
+    core, effects, _ = make_core()
+    token = mint(SECRET, "o", now=WALL)
+    for conn_id in (1, 2, 3):
+        assert core.open(conn_id, handshake(token), f"r{conn_id}", now=0.0)
+    say(core, 1, {"type": "dashboard:connect", "dashboardId": "d"})
+    say(core, 2, {"type": "agent:connect", "agentId": "a", "agentType": "claude"})
+    say(core, 1, {"type": "command:request", "agentId": "a", "command": "one"})
+    say(core, 1, {"type": "command:request", "agentId": "a", "command": "two"})
+    to_dashboard = [m["type"] for m in messages_to(effects, 1)]
+    assert to_dashboard == [
+        "agent:list",
+        "agent:status",
+        "command:queued",
+        "command:status",
+        "command:queued",
+        "command:status",
+    ]
+    executes = [m for m in messages_to(effects, 2) if m["type"] == "command:execute"]
+    assert [m["command"] for m in executes] == ["one"]  # one at a time
+    say(core, 3, {"type": "agent:connect", "agentId": "a", "agentType": "codex"})
+    assert (2, 1008, "replaced by a newer connection") in effects.closed
+    failed = messages_to(effects, 1)[-2]
+    assert (failed["commandId"], failed["status"]) == (executes[0]["commandId"], "failed")
+    assert messages_to(effects, 1)[-1]["status"] == "online"
+    assert [m["command"] for m in messages_to(effects, 3) if m["type"] == "command:execute"] == [
+        "two"
+    ]
+    core.closed(2, 2.0)  # the replaced connection going away changes nothing
+    assert messages_to(effects, 1)[-1]["status"] == "online"
+    core.closed(3, 3.0)
+    tail = messages_to(effects, 1)[-2:]
+    assert [(m["type"], m["status"]) for m in tail] == [
+        ("command:status", "failed"),
+        ("agent:status", "offline"),
+    ]
+
+
+def test_owners_are_isolated_in_the_core() -> None:
+    """TEN-2, TEN-4: another owner's dashboard sees nothing and cannot address the agent."""
+    core, effects, _ = make_core()
+    core.open(1, handshake(mint(SECRET, "alice", now=WALL)), "r", now=0.0)
+    core.open(2, handshake(mint(SECRET, "bob", now=WALL)), "r", now=0.0)
+    core.open(3, handshake(mint(SECRET, "alice", now=WALL)), "r", now=0.0)
+    say(core, 1, {"type": "dashboard:connect", "dashboardId": "d"})
+    say(core, 2, {"type": "dashboard:connect", "dashboardId": "d"})
+    say(core, 3, {"type": "agent:connect", "agentId": "a", "agentType": "claude"})
+    say(core, 2, {"type": "terminal:clear", "agentId": "a"})
+    assert [m["type"] for m in messages_to(effects, 2)] == ["agent:list", "command:error"]
+    assert messages_to(effects, 3) == []
