@@ -59,7 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="without URL: start this command instead of the bundled server "
         "(it gets --host --port --jwt-secret --profile appended)",
     )  # fmt: skip
-    parser.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
