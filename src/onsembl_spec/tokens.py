@@ -65,13 +65,18 @@ def verify(token: str, secret: str, *, now: float | None = None) -> Claims:
         raise TokenError("malformed token") from None
     if str(header.get("alg", "")).lower() == "none":
         raise TokenError("unsigned token")
-    options: Options = {"require": ["sub", "exp"], "verify_exp": False}
+    # exp and nbf are checked below against the caller's clock; iat is
+    # informative (AUTH-2 does not let a client whose clock runs ahead be refused).
+    options: Options = {
+        "require": ["sub", "exp"],
+        "verify_exp": False,
+        "verify_nbf": False,
+        "verify_iat": False,
+    }
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=options)
     except jwt.InvalidSignatureError:
         raise TokenError("bad signature") from None
-    except jwt.ImmatureSignatureError:
-        raise TokenError("token not yet valid (nbf)") from None
     except jwt.InvalidTokenError as err:
         raise TokenError(f"invalid token: {type(err).__name__}") from None
     sub, exp = claims.get("sub"), claims.get("exp")

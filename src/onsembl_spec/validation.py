@@ -82,14 +82,18 @@ def _reject_constant(name: str) -> Any:
     raise _NotJSON(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+"""One strict decoder, built once: ``json.loads`` with arguments builds one per call."""
+
+
 def parse_json(text: str) -> Any:
     """Decode one message's text as strict JSON (RFC 8259: no NaN or Infinity).
 
     Raises :class:`ValueError` with a one-line reason when ``text`` is not JSON.
-    Duplicate member names are accepted, the last one winning (VAL-6).
+    Duplicate member names are accepted, the last one winning (MSG-14).
     """
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except _NotJSON as err:
         raise ValueError(str(err)) from None
     except json.JSONDecodeError as err:
