@@ -321,3 +321,26 @@ def test_owners_are_isolated_in_the_core() -> None:
     say(core, 2, {"type": "terminal:clear", "agentId": "a"})
     assert [m["type"] for m in messages_to(effects, 2)] == ["agent:list", "command:error"]
     assert messages_to(effects, 3) == []
+
+
+def test_invalid_wrappers_count_valid_wrappers_do_not() -> None:
+    """BATCH-5, RATE-4: a valid wrapper costs no quota; an invalid one counts as one message."""
+    pong = '{"type":"heartbeat:pong","timestamp":"2024-01-01T00:00:00Z"}'
+    profile = {"limits": {"connection": {"burst_per_second": 2}}}
+
+    core, effects, _ = make_core(profile)
+    core.open(1, handshake(mint(SECRET, "o", now=WALL)), "r", now=0.0)
+    for _ in range(2):
+        core.receive(1, '{"type":"batch","count":1,"messages":[' + pong + "]," +
+                     '"timestamp":"2024-01-01T00:00:00Z"}', 1.0)
+    assert sent_types(effects, 1) == []  # two inner pongs, both within the burst of 2
+    core.receive(1, pong, 1.0)
+    assert sent_types(effects, 1) == ["connection:error"]  # the third is over
+
+    core, effects, _ = make_core(profile)
+    core.open(1, handshake(mint(SECRET, "o", now=WALL)), "r", now=0.0)
+    core.receive(1, '{"type":"batch","timestamp":"2024-01-01T00:00:00Z"}', 1.0)
+    core.receive(1, '{"type":"compressed","timestamp":"2024-01-01T00:00:00Z"}', 1.0)
+    assert sent_types(effects, 1) == ["validation:error", "validation:error"]
+    core.receive(1, pong, 1.0)
+    assert sent_types(effects, 1)[-1] == "connection:error"

@@ -337,11 +337,11 @@ class ServerCore:
             try:
                 check_batch_count(message)
             except WireError as err:
-                self._send_wrapper_error(session, message, prefix + err.field, str(err))
+                self._send_wrapper_error(session, message, prefix + err.field, str(err), now)
                 return
         else:
             self._send_wrapper_error(
-                session, message, self.issue_field(prefix, issue.field), issue.message
+                session, message, self.issue_field(prefix, issue.field), issue.message, now
             )
             return
         nested = inside | {"batch"}
@@ -362,7 +362,7 @@ class ServerCore:
         issue = check(message)
         if issue is not None:
             self._send_wrapper_error(
-                session, message, self.issue_field(prefix, issue.field), issue.message
+                session, message, self.issue_field(prefix, issue.field), issue.message, now
             )
             return
         try:
@@ -371,20 +371,22 @@ class ServerCore:
             self._close(session, self.inflate_limit_close_code(), "message too big")
             return
         except WireError as err:
-            self._send_wrapper_error(session, message, prefix + err.field, str(err))
+            self._send_wrapper_error(session, message, prefix + err.field, str(err), now)
             return
         self._receive_message(
             session, decoded, None, f"{prefix}data.", now, inside=inside | {"compressed"}
         )
 
     def _send_wrapper_error(
-        self, session: Session, message: dict[str, Any], field_path: str | None, error: str
+        self,
+        session: Session,
+        message: dict[str, Any],
+        field_path: str | None,
+        error: str,
+        now: float,
     ) -> None:
-        """BATCH-5: an invalid wrapper is answered but counts against no limit."""
-        self.effects.send(
-            session.conn_id,
-            outbound.validation_error(error, field_path, outbound.valid_request_id(message)),
-        )
+        """BATCH-5, RATE-4: an invalid wrapper is an invalid message, counted as one of no type."""
+        self._invalid(session, message, field_path, error, None, now)
 
     def _accept(
         self,
