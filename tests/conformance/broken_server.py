@@ -236,6 +236,11 @@ def _() -> None:
     ServerCore._receive_batch = receive_batch  # type: ignore[method-assign]
 
 
+@fault("rate-reports-global-first")
+def _() -> None:
+    ratelimit.reported_scope = lambda scopes: scopes[-1]  # type: ignore[assignment]
+
+
 @fault("rate-used-wrong")
 def _() -> None:
     ratelimit.Scope.report = lambda self, now: {  # type: ignore[method-assign]

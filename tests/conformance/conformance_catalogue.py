@@ -44,6 +44,7 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("rate-invalid-free", "invalid_messages_counted", "RATE-4"),
     entry("rate-wrapper-counted", "wrapper_not_counted", "BATCH-5"),
     entry("rate-used-wrong", "burst_limit", "RATE-9"),
+    entry("rate-reports-global-first", "own_scope_reported_first", "RATE-9"),
     # close codes
     entry("close-heartbeat-1000", "silent_connection", "HB-3"),
     entry("close-expiry-1001", "refresh_failures", "REFRESH-7"),

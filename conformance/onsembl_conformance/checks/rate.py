@@ -360,3 +360,35 @@ async def check_hour_limit_live(ctx: CheckContext) -> None:
         raise CheckFailure(
             "RATE-8", "retryAfter until the hour window frees a slot", describe(reply)
         )
+
+
+@check("RATE-9", tags=("private-server", "quick"))
+async def check_own_scope_reported_first(ctx: CheckContext) -> None:
+    """With the connection's and the global scope both exceeded, the connection's is reported."""
+    limit = 8
+    override = _deep_merge(
+        ctx.profile.as_dict(),
+        {
+            "limits": {
+                "global": {"per_minute": limit, "per_hour": 10000},
+                "connection": {"burst_per_second": limit, "per_minute": 100, "per_hour": 1000},
+            }
+        },
+    )
+    async with ctx.private_server(override) as server:
+        started = time.monotonic()
+        conn = await ctx.connect(
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-9"
+        )
+        await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+        await conn.expect_reply("agent:list", "RATE-9")
+        await send_wave(conn, limit)  # the connect used one slot of both scopes
+        got = await replies(conn, limit, "RATE-9")
+        within_one_second(started)
+        windows = (
+            Window("burst_per_second", 1, limit),
+            Window("per_minute", 60, 100),
+            Window("per_hour", 3600, 1000),
+        )
+        used = {"perSecond": limit, "perMinute": limit, "perHour": limit}
+        check_rate_reply(got[-1], windows, used, (1, 60))
