@@ -252,7 +252,7 @@ def test_token_source_order_and_origin() -> None:
 
 
 def test_reportable_field_fits_the_schema() -> None:
-    """VAL-2 within MSG-8: an empty or overlong path falls back to its parent."""
+    """VAL-6 (VAL-2 within MSG-8): an empty or overlong path falls back to its parent."""
     assert reportable_field("output.type") == "output.type"
     assert reportable_field("") is None
     assert reportable_field("output." + "k" * 2000) == "output"
