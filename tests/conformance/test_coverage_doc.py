@@ -21,7 +21,9 @@ def test_coverage_doc_is_up_to_date() -> None:
 def test_readme_states_the_coverage() -> None:
     done, total, _, _ = coverage_counts()
     readme = (ROOT / "README.md").read_text()
-    assert f"{done} of the {total} server requirements" in readme
+    assert f"{done} of the {total} server requirements" in readme, (
+        f"README's onsembl check section must say: {done} of the {total} server requirements"
+    )
 
 
 def test_every_check_names_known_requirements() -> None:
