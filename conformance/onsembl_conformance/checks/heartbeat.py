@@ -37,6 +37,10 @@ async def check_silent_connection(ctx: CheckContext) -> None:
         raise CheckFailure(
             "HB-2", f"a ping after {interval:g}s of silence", f"one after {pinged:.2f}s"
         )
+    if timeout > 2 * interval + 0.5:  # room for a second ping before the close
+        await conn.expect(
+            "heartbeat:ping", "HB-2", within=interval + 1.0, what="a ping after a further interval"
+        )
     closed = await conn.expect_close(1001, "HB-3", within=timeout + 2.0)
     if closed - started < timeout - 0.3:
         raise CheckFailure(

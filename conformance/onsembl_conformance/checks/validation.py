@@ -142,3 +142,24 @@ async def check_timestamp_format(ctx: CheckContext) -> None:
     for stamp in ("2024-13-45T25:61:00Z", "2023-02-29T12:00:00Z"):
         await conn.send({"type": "heartbeat:ping", "timestamp": stamp})
         await expect_validation_error(conn, None, "VAL-5", field="timestamp")
+
+
+@check("VAL-6", tags=("quick",))
+async def check_unwritable_field(ctx: CheckContext) -> None:
+    """An offending member named "" is reported at its enclosing location (absent at the root)."""
+    conn, _ = await ctx.dashboard()
+    await conn.send({"type": "heartbeat:ping", "timestamp": "2024-01-01T00:00:00Z", "": 1})
+    reply = await conn.expect_reply("validation:error", "VAL-6")
+    if "field" in reply:
+        raise CheckFailure("VAL-6", "validation:error without field", describe(reply))
+    await conn.send(
+        {
+            "type": "batch",
+            "messages": [{"type": "heartbeat:ping", "timestamp": "2024-01-01T00:00:00Z", "": 1}],
+            "count": 1,
+            "timestamp": "2024-01-01T00:00:00Z",
+        }
+    )
+    reply = await conn.expect_reply("validation:error", "VAL-6")
+    if reply.get("field") != "messages.0":
+        raise CheckFailure("VAL-6", "validation:error with field messages.0", describe(reply))
