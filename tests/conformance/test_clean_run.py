@@ -36,13 +36,6 @@ REPORT_SCHEMA = {
     },
 }
 
-KNOWN_SERVER_BUGS = "VAL-6"
-"""Requirements the reference server fails today, left out of the clean runs (and tracked below).
-
-VAL-6: a member named "" inside a batch message is reported as field ``messages.0.``
-(``onsembl_spec.validation`` appends the empty name) instead of ``messages.0``.
-"""
-
 DEFAULT_BUDGET_S = 180
 QUICK_BUDGET_S = 60
 
@@ -55,8 +48,6 @@ def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, int]:
             "check",
             "--seed",
             "5",
-            "--exclude",
-            KNOWN_SERVER_BUGS,
             "--report",
             "report.json",
             "--junit",
@@ -114,18 +105,9 @@ def test_html_report_is_self_contained(full_run: tuple[Path, str, int]) -> None:
 
 
 def test_quick_run_passes_within_budget(tmp_path: Path) -> None:
-    result = onsembl(
-        ["check", "--quick", "--seed", "6", "--exclude", KNOWN_SERVER_BUGS], cwd=tmp_path
-    )
+    result = onsembl(["check", "--quick", "--seed", "6"], cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]
     match = re.search(r"time taken ([0-9.]+)s", result.stdout)
     assert match
     print(f"\nquick run: {match.group(1)} s (budget {QUICK_BUDGET_S} s)")
     assert float(match.group(1)) < QUICK_BUDGET_S
-
-
-@pytest.mark.xfail(strict=True, reason="reference server bug, see KNOWN_SERVER_BUGS")
-def test_known_server_bugs_are_still_there(tmp_path: Path) -> None:
-    """XPASS (a failure) once the server is fixed: then drop KNOWN_SERVER_BUGS."""
-    result = onsembl(["check", "--only", KNOWN_SERVER_BUGS, "--seed", "7"], cwd=tmp_path)
-    assert result.returncode == 0, result.stdout[-2000:]

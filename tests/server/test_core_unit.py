@@ -256,6 +256,9 @@ def test_reportable_field_fits_the_schema() -> None:
     assert reportable_field("output.type") == "output.type"
     assert reportable_field("") is None
     assert reportable_field("output." + "k" * 2000) == "output"
+    assert reportable_field("messages.0.") == "messages.0"
+    assert reportable_field("messages.0..type") == "messages.0"
+    assert reportable_field(".x") is None
     assert reportable_field(None) is None
 
 

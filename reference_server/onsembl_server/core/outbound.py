@@ -43,13 +43,18 @@ FIELD_MAX = 1024
 def reportable_field(field: str | None) -> str | None:
     """VAL-2 within the schema (MSG-8): the path, or the closest enclosing one that fits.
 
-    A member named ``""`` or a path longer than 1024 characters cannot be sent
-    as is; its parent path is reported instead, and no field when none fits.
+    A member named ``""`` (an empty path segment) or a path longer than 1024
+    characters cannot be sent as is (VAL-6); the closest enclosing path is
+    reported instead, and no field when none fits.
     """
-    while field is not None and not 1 <= len(field) <= FIELD_MAX:
-        head, dot, _ = field.rpartition(".")
-        field = head if dot and head else None
-    return field
+    if field is None:
+        return None
+    segments = field.split(".")
+    if "" in segments:
+        segments = segments[: segments.index("")]
+    while segments and len(".".join(segments)) > FIELD_MAX:
+        segments.pop()
+    return ".".join(segments) or None
 
 
 def validation_error(error: str, field: str | None, request_id: str | None) -> str:
