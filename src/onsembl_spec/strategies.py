@@ -31,6 +31,7 @@ from hypothesis.strategies import SearchStrategy
 
 from onsembl_spec.protocol import allowed_types
 from onsembl_spec.schemas import Schema, bundled
+from onsembl_spec.wire import encode_compressed
 
 MAX_TEXT = 24
 """Longest string drawn for a field whose own bounds allow more."""
@@ -317,12 +318,37 @@ def message(message_type: str, **fixed: Any) -> SearchStrategy[dict[str, Any]]:
         raise ValueError(f"unknown message type {message_type!r}")
     if not fixed:
         return _message_cached(message_type)
-    return _object(schemas.by_type[message_type], fixed)
+    return _consistent(message_type, _object(schemas.by_type[message_type], fixed), fixed)
 
 
 @cache
 def _message_cached(message_type: str) -> SearchStrategy[dict[str, Any]]:
-    return _object(bundled().by_type[message_type], {})
+    return _consistent(message_type, _object(bundled().by_type[message_type], {}), {})
+
+
+_COMPRESSED_CONTENT = ("originalType", "originalSize", "compressedSize", "data")
+
+
+def _consistent(
+    message_type: str, strategy: SearchStrategy[dict[str, Any]], fixed: dict[str, Any]
+) -> SearchStrategy[dict[str, Any]]:
+    """Make wrappers valid beyond their schema, unless a test fixed those fields.
+
+    A ``batch`` gets the ``count`` of its messages (BATCH-1); a ``compressed``
+    gets real gzip data of a drawn message, with matching sizes and type (COMP-1).
+    """
+    if message_type == "batch" and "count" not in fixed:
+        return strategy.map(lambda batch: {**batch, "count": len(batch["messages"])})
+    if message_type == "compressed" and not set(_COMPRESSED_CONTENT) & set(fixed):
+        inner_types = [t for t in bundled().types if t not in ("compressed", "batch")]
+        return st.tuples(strategy, any_message(inner_types)).map(_with_content)
+    return strategy
+
+
+def _with_content(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    wrapper, inner = pair
+    encoded = encode_compressed(inner)
+    return {**wrapper, **{key: encoded[key] for key in _COMPRESSED_CONTENT}}
 
 
 def any_message(types: Iterable[str] | None = None) -> SearchStrategy[dict[str, Any]]:

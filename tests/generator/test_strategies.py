@@ -16,6 +16,7 @@ from onsembl_spec import strategies
 from onsembl_spec.oracle import oracle
 from onsembl_spec.protocol import allowed_types
 from onsembl_spec.schemas import bundled
+from onsembl_spec.wire import decode_compressed
 
 FAST = settings(max_examples=100, suppress_health_check=list(HealthCheck), deadline=None)
 
@@ -83,3 +84,30 @@ def test_unknown_type_is_refused() -> None:
         strategies.message("agent:reboot")
     with pytest.raises(ValueError, match="unknown message type"):
         strategies.mutation("agent:reboot")
+
+
+@settings(max_examples=50, suppress_health_check=list(HealthCheck), deadline=None)
+@given(strategies.message("batch"))
+def test_batches_count_their_messages(batch: dict[str, Any]) -> None:
+    """BATCH-1: drawn batches are valid beyond their schema too."""
+    assert batch["count"] == len(batch["messages"])
+    assert oracle().validate(batch) == []
+
+
+@settings(max_examples=50, suppress_health_check=list(HealthCheck), deadline=None)
+@given(strategies.message("compressed"))
+def test_compressed_messages_hold_real_gzip_of_a_valid_message(message: dict[str, Any]) -> None:
+    """COMP-1: data decodes, sizes and type match, and the inner message is valid."""
+    inner = decode_compressed(message, 1 << 20)
+    assert inner["type"] == message["originalType"]
+    assert oracle().validate(inner) == []
+    assert oracle().validate(message) == []
+
+
+@settings(max_examples=20, suppress_health_check=list(HealthCheck), deadline=None)
+@given(strategies.message("batch", count=7), strategies.message("compressed", data="AAAA"))
+def test_fixed_wrapper_fields_are_left_alone(
+    batch: dict[str, Any], compressed: dict[str, Any]
+) -> None:
+    assert batch["count"] == 7
+    assert compressed["data"] == "AAAA"
