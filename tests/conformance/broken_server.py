@@ -281,6 +281,20 @@ def _() -> None:
     ServerCore.disconnect_close_code = lambda self: 1010  # type: ignore[method-assign]
 
 
+@fault("close-drops-socket")
+def _() -> None:
+    """What the original server did: drop the connection without a close frame."""
+    import onsembl_server.app as app
+
+    def close(self: Any, conn_id: int, code: int, reason: str) -> None:
+        connection = self.connections.get(conn_id)
+        if connection is not None and conn_id not in self.closing:
+            self.closing.add(conn_id)
+            connection.transport.abort()
+
+    app._Outbox.close = close  # type: ignore[method-assign]
+
+
 # --------------------------------------------------------------------- queue order
 
 

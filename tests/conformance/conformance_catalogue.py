@@ -52,6 +52,7 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("close-inflate-1008", "gzip_bomb", "COMP-4"),
     entry("close-identify-1001", "identification_timeout", "IDENT-3"),
     entry("close-disconnect-1010", "disconnect_closes_1000", "CLOSE-4"),
+    entry("close-drops-socket", "disconnect_closes_1000", "CLOSE-6", "CLOSE-1"),
     # queue order and commands
     entry("queue-ignores-priority", "priority_order", "CMD-9"),
     entry("queue-lifo", "priority_order", "CMD-9"),
