@@ -173,7 +173,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("PATTERN_ADDED", *_TIGHTENED, "A `pattern` now restricts a string."),
     _rule("PATTERN_REMOVED", *_LOOSENED, "A `pattern` no longer restricts the string."),
-    _rule("FORMAT_CHANGED", *_BOTH, "A `format` changed (formats are asserted, VAL-1)."),
+    _rule("FORMAT_CHANGED", *_BOTH, "A `format` changed (formats are asserted, VAL-5)."),
     _rule("FORMAT_ADDED", *_TIGHTENED, "A `format` now restricts a string."),
     _rule("FORMAT_REMOVED", *_LOOSENED, "A `format` no longer restricts the string."),
     *_bound_rules(),
