@@ -51,6 +51,7 @@ class Connection:
         self.inbox: list[Message] = []
         self.received: list[Message] = []
         self.wrapped_received = 0
+        self.received_bytes = 0
         self.close_code: int | None = None
         self.close_reason = ""
         self.closed_by_server = False
@@ -64,6 +65,7 @@ class Connection:
     async def _read(self) -> None:
         try:
             async for frame in self.ws:
+                self.received_bytes += len(frame)
                 self.ctx.transcript.record_frame(self.number, "recv", frame)
                 await self._accept(frame)
         except ConnectionClosed:
@@ -150,6 +152,15 @@ class Connection:
         self.closed.set()
         async with self._arrival:
             self._arrival.notify_all()
+
+    def pause_reading(self) -> None:
+        """Stop taking bytes from the socket, as a client that stopped reading (CLOSE-7)."""
+        self.ctx.transcript.note(f"#{self.number} stops reading")
+        self.ws.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self.ctx.transcript.note(f"#{self.number} reads again")
+        self.ws.transport.resume_reading()
 
     # -- sending -----------------------------------------------------------
 

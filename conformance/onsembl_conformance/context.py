@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,22 @@ from onsembl_spec.wire import now_timestamp
 
 MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 """Largest frame the suite's client accepts (the server's messages are far smaller)."""
+
+
+async def _socket_with_receive_buffer(host: str | None, port: int, size: int) -> socket.socket:
+    """A TCP socket connected to ``host:port`` whose receive buffer is fixed at ``size`` bytes."""
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 @dataclass
@@ -118,12 +135,16 @@ class CheckContext:
         auto_pong: bool = True,
         requirement: str = "TRANS-1",
         url: str | None = None,
+        receive_buffer: int | None = None,
     ) -> Connection:
         """Open a connection with the token of ``recipe`` taken from ``via``.
 
         ``via`` is ``header`` (``Authorization: Bearer``), ``query`` (``token``
         parameter) or ``cookie`` (``token`` cookie) (AUTH-1). A refused
-        handshake fails ``requirement``.
+        handshake fails ``requirement``. ``receive_buffer`` fixes the socket's
+        receive buffer (``SO_RCVBUF``, set before connecting, so the kernel
+        does not grow it): a client that stops reading then holds little
+        of what the server sends (CLOSE-7).
         """
         base = urlsplit(url or self.config.url)
         extra: list[tuple[str, str]] = list((headers or {}).items())
@@ -158,8 +179,13 @@ class CheckContext:
             path=path,
         )
         try:
+            sock = None
+            if receive_buffer is not None:
+                port = base.port or (443 if base.scheme == "wss" else 80)
+                sock = await _socket_with_receive_buffer(base.hostname, port, receive_buffer)
             ws = await ws_connect(
                 target,
+                sock=sock,
                 additional_headers=Headers(extra),
                 origin=Origin(origin) if origin is not None else None,
                 compression=None,
@@ -197,9 +223,12 @@ class CheckContext:
         requirement: str = "PRES-1",
         ttl: float = 3600.0,
         auto_pong: bool = True,
+        receive_buffer: int | None = None,
     ) -> tuple[Connection, Message]:
         """A connected, identified dashboard and the ``agent:list`` it got (PRES-1)."""
-        conn = await self.connect(self.recipe(owner, ttl=ttl), auto_pong=auto_pong)
+        conn = await self.connect(
+            self.recipe(owner, ttl=ttl), auto_pong=auto_pong, receive_buffer=receive_buffer
+        )
         await conn.send(
             message("dashboard:connect", dashboardId=dashboard_id or self.ident("dash"))
         )

@@ -21,7 +21,7 @@ CheckFunction = Callable[["CheckContext"], Awaitable[None]]
 TAGS = frozenset({"quick", "deep", "slow", "hypothesis", "last", "private-server"})
 """Known tags. ``quick``: part of ``--quick``; ``deep``: only with ``--deep``;
 ``slow``: waits for timings of the profile; ``hypothesis``: property-based;
-``last``: runs after all others (it exhausts shared quotas);
+``last``: runs alone after all others (it loads the server or uses up shared quotas);
 ``private-server``: needs a server of its own (bundled mode only)."""
 
 

@@ -31,6 +31,8 @@ class Transcript:
     seed: int
     events: list[dict[str, Any]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    max_stored_text: int = MAX_STORED_TEXT
+    """Longest frame kept whole; a check that moves megabytes lowers it."""
 
     def now(self) -> float:
         return round(time.monotonic() - self.started, 4)
@@ -43,12 +45,12 @@ class Transcript:
         if isinstance(payload, str):
             text = payload
             kind = "text"
-            truncated = len(text) > MAX_STORED_TEXT
-            stored = text[:MAX_STORED_TEXT]
+            truncated = len(text) > self.max_stored_text
+            stored = text[: self.max_stored_text]
         else:
             kind = "binary"
-            truncated = len(payload) > MAX_STORED_TEXT
-            stored = base64.b64encode(payload[:MAX_STORED_TEXT]).decode("ascii")
+            truncated = len(payload) > self.max_stored_text
+            stored = base64.b64encode(payload[: self.max_stored_text]).decode("ascii")
         entry: dict[str, Any] = {"kind": kind, "data": stored}
         if truncated:
             entry["size"] = len(payload)

@@ -256,6 +256,27 @@ def _() -> None:
     ServerCore.inflate_limit_close_code = lambda self: 1008  # type: ignore[method-assign]
 
 
+@fault("close-keeps-slow-consumer")
+def _() -> None:
+    """Messages for a connection over its bound are dropped, and it is never closed."""
+    import onsembl_server.app as app
+
+    app._Outbox.slow_consumer = lambda self, conn_id: None  # type: ignore[method-assign]
+
+
+@fault("close-slow-consumer-stalls-all")
+def _() -> None:
+    """Over its bound, a connection makes the server stop reading from everyone (back-pressure
+    from one reader to all writers, as awaiting each send does), and is never closed."""
+    import onsembl_server.app as app
+
+    def stall_everyone(self: Any, conn_id: int) -> None:
+        for connection in self.connections.values():
+            connection.transport.pause_reading()
+
+    app._Outbox.slow_consumer = stall_everyone  # type: ignore[method-assign]
+
+
 @fault("close-identify-1001")
 def _() -> None:
     ServerCore.identify_timeout_close_code = lambda self: 1001  # type: ignore[method-assign]

@@ -17,6 +17,7 @@ from conformance_support import LAUNCHER
 from onsembl_conformance.engine import parse_selectors
 from onsembl_conformance.runner import RunOptions, run
 from onsembl_spec.errors import OnsemblError
+from onsembl_spec.spec import requirement
 
 
 def run_entry(index: int, workdir: Path) -> dict[str, object]:
@@ -27,6 +28,7 @@ def run_entry(index: int, workdir: Path) -> dict[str, object]:
         seed=1,
         timeout=2.0,  # a missing reply is seen sooner; the clean run uses the default
         quick="command_model" in entry.checks,  # the model without shrinking
+        strict=all(requirement(r).level == "SHOULD" for r in entry.expected),
         transcripts_dir=workdir / f"transcripts-{index}",
     )
     try:

@@ -3,6 +3,8 @@
 Each entry runs ``onsembl check`` against the reference server with one fault
 of ``broken_server.py`` injected, limited (``--only``) to the checks that can
 see that fault, and expects at least one of the listed requirements failed.
+An entry whose requirements are all SHOULDs runs with ``--strict``, under
+which a failed SHOULD fails the run.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("close-identify-1001", "identification_timeout", "IDENT-3"),
     entry("close-disconnect-1010", "disconnect_closes_1000", "CLOSE-4"),
     entry("close-drops-socket", "disconnect_closes_1000", "CLOSE-6", "CLOSE-1"),
+    entry("close-keeps-slow-consumer", "slow_consumer_closed", "CLOSE-7"),
+    entry("close-slow-consumer-stalls-all", "slow_consumer_closed", "CLOSE-7"),
     # queue order and commands
     entry("queue-ignores-priority", "priority_order", "CMD-9"),
     entry("queue-lifo", "priority_order", "CMD-9"),

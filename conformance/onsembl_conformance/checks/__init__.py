@@ -15,6 +15,7 @@ from onsembl_conformance.checks import (  # noqa: F401  (imported to register)
     rate,
     refresh,
     roles,
+    slow_consumer,
     stateful,
     tenancy,
     terminal,

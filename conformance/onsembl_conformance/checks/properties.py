@@ -11,7 +11,11 @@ from typing import Any
 from hypothesis import assume, given, seed
 from hypothesis import strategies as st
 
-from onsembl_conformance.checks.validation import field_is_offending, wire_defects
+from onsembl_conformance.checks.validation import (
+    expected_request_id,
+    field_is_offending,
+    wire_defects,
+)
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.hypo import Bridge, property_settings, run_property
@@ -39,9 +43,10 @@ async def check_mutations_get_validation_error(ctx: CheckContext) -> None:
             )
         if reply.get("field") != case.field and not wire_defects(sent):
             raise CheckFailure("VAL-4", f"field {case.field!r}, the one defect", describe(reply))
-        rid = sent.get("requestId") if isinstance(sent, dict) else None
-        if isinstance(rid, str) and 1 <= len(rid) <= 128 and reply.get("requestId") != rid:
-            raise CheckFailure("VAL-3", f"requestId {rid!r} echoed", describe(reply))
+        rid = expected_request_id(sent, reply.get("field"))
+        if reply.get("requestId") != rid:
+            wanted = "no requestId" if rid is None else f"requestId {rid!r} echoed"
+            raise CheckFailure("VAL-3", wanted, describe(reply))
         await conn.expect_open("VAL-1")
 
     @seed(ctx.seed)

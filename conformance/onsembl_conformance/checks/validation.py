@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from onsembl_conformance.client import describe
@@ -45,6 +46,43 @@ def field_is_offending(sent: Any, reported: str | None) -> bool:
         and (issue.field == reported or issue.field.startswith(reported + "."))
         for issue in issues
     )
+
+
+_BATCH_ITEM = re.compile(r"messages\.([0-9]+)(?:\.|$)")
+
+
+def answered_message(sent: Any, reported: str | None) -> Any:
+    """The message a ``validation:error`` with field ``reported`` answers (VAL-3).
+
+    A field inside a batch item (``messages.N...``, BATCH-4) or inside the
+    decoded message of a ``compressed`` (``data....``, COMP-3) answers that
+    inner message, which is handled as if sent alone: its ``requestId`` is the
+    one to echo, not the wrapper's.
+    """
+    while isinstance(sent, dict) and reported:
+        item = _BATCH_ITEM.match(reported)
+        items = sent.get("messages")
+        if sent.get("type") == "batch" and item and isinstance(items, list):
+            index = int(item[1])
+            if index >= len(items):
+                return sent
+            sent, reported = items[index], reported[item.end() :]
+        elif sent.get("type") == "compressed" and reported.startswith("data."):
+            try:
+                sent = decode_compressed(sent, 64 * 1024 * 1024)
+            except (WireError, InflateLimitError, TypeError, ValueError):
+                return sent
+            reported = reported[len("data.") :]
+        else:
+            return sent
+    return sent
+
+
+def expected_request_id(sent: Any, reported: str | None) -> str | None:
+    """The ``requestId`` a ``validation:error`` must echo: the answered message's valid one."""
+    answered = answered_message(sent, reported)
+    rid = answered.get("requestId") if isinstance(answered, dict) else None
+    return rid if isinstance(rid, str) and 1 <= len(rid) <= 128 else None
 
 
 async def expect_validation_error(

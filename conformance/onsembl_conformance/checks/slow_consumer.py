@@ -1,0 +1,157 @@
+"""The slow-consumer check (CLOSE-7): a dashboard that stops reading is closed, and delays no one.
+
+The suite opens a dashboard with a small fixed receive buffer and stops
+reading from it, opens a second dashboard of the same owner that reads, and
+has agents stream ``terminal:output`` within every rate limit of the profile
+until more than :data:`UNREAD_BOUND` bytes have been sent for the first
+dashboard. Then it reads the first dashboard's backlog: what came before the
+close frame is what the server let pile up, and the close must be 1001
+``slow consumer``. The reading dashboard must get every message, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from dataclasses import dataclass
+
+from onsembl_conformance.client import Connection, describe
+from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.registry import check
+from onsembl_spec.errors import CheckFailure, CheckSkipped
+from onsembl_spec.profile import Profile
+
+UNREAD_BOUND = 16 * 1024 * 1024
+"""CLOSE-7: the most a server may let wait unread for one connection."""
+PUSH_BYTES = UNREAD_BOUND + 4 * 1024 * 1024
+"""What the check sends in all: past the bound by a margin."""
+RECEIVE_BUFFER = 16 * 1024
+"""The not-reading dashboard's socket buffer (SO_RCVBUF), so the server holds the backlog."""
+MAX_CONTENT = 262144
+"""``terminalChunk.content`` maxLength (schemas/common.json)."""
+ENVELOPE_ALLOWANCE = 1024
+"""Room left in ``max_message_bytes`` for the JSON around the content."""
+MAX_AGENTS = 64
+MAX_ROUNDS = 24
+QUOTA_MARGIN = 5
+"""Messages of each agent's windows kept free: its connect, its ping, pongs to the server."""
+REASON = "slow consumer"
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    """How to send :data:`PUSH_BYTES` within the profile's limits."""
+
+    agents: int
+    rounds: int
+    content_size: int
+    interval_s: float
+
+    @property
+    def total_bytes(self) -> int:
+        return self.agents * self.rounds * self.content_size
+
+
+def push_plan(profile: Profile) -> PushPlan:
+    """Agents and rounds: each agent sends one message a round, under every window it counts in.
+
+    Raises ``CheckSkipped`` when the profile's limits cannot carry the push
+    with at most :data:`MAX_AGENTS` agents.
+    """
+    content_size = min(MAX_CONTENT, profile.max_message_bytes - ENVELOPE_ALLOWANCE)
+    if content_size < 1024:
+        raise CheckSkipped(f"max_message_bytes {profile.max_message_bytes} is too small to push")
+    windows = list(profile.connection_windows()) + list(
+        profile.type_windows("terminal:output") or ()
+    )
+    per_agent = min([MAX_ROUNDS] + [w.limit - QUOTA_MARGIN for w in windows if w.seconds > 1])
+    per_second = min([50] + [w.limit - 1 for w in windows if w.seconds == 1])
+    if per_agent < 1 or per_second < 1:
+        raise CheckSkipped("the connection limits leave no room to stream output")
+    messages = math.ceil(PUSH_BYTES / content_size)
+    agents = math.ceil(messages / per_agent)
+    rounds = math.ceil(messages / agents)
+    total = agents * rounds
+    if agents > MAX_AGENTS:
+        raise CheckSkipped(f"pushing {PUSH_BYTES} bytes would need {agents} agents")
+    for window in profile.global_windows():
+        if total + 10 * agents > window.limit // 2:
+            raise CheckSkipped(f"the global {window.key} limit {window.limit} is too low to push")
+    return PushPlan(agents, rounds, content_size, interval_s=1.1 / per_second)
+
+
+def output(agent_id: str, agent_number: int, round_number: int, size: int) -> dict[str, object]:
+    label = f"{agent_number}:{round_number}:"
+    return message(
+        "terminal:output",
+        agentId=agent_id,
+        output={
+            "type": "stdout",
+            "content": label + "x" * (size - len(label)),
+            "timestamp": "2024-01-01T00:00:00Z",
+        },
+    )
+
+
+async def keep_alive(conn: Connection, every: float) -> None:
+    """Pings from the dashboard that does not read: it stays alive for HB-3 meanwhile."""
+    while True:
+        await asyncio.sleep(every)
+        await conn.send(message("heartbeat:ping"))
+
+
+@check("CLOSE-7", tags=("last",))
+async def check_slow_consumer_closed(ctx: CheckContext) -> None:
+    """A dashboard that stops reading is closed with 1001 "slow consumer" before 16 MiB wait for
+    it, and meanwhile the owner's reading dashboard gets every message in order."""
+    plan = push_plan(ctx.profile)
+    ctx.transcript.max_stored_text = 200
+    ctx.transcript.note(
+        f"plan: {plan.agents} agents x {plan.rounds} rounds of {plan.content_size}-byte output,"
+        f" one round every {plan.interval_s:.3f}s"
+    )
+    owner = ctx.owner()
+    slow, _ = await ctx.dashboard(owner, receive_buffer=RECEIVE_BUFFER, auto_pong=False)
+    reader, _ = await ctx.dashboard(owner)
+    agents = [await ctx.agent(owner) for _ in range(plan.agents)]
+    slow.pause_reading()
+    every = max(0.05, min(0.5, ctx.profile.heartbeat_interval_s / 2))
+    pinger = asyncio.create_task(keep_alive(slow, every))
+    loop = asyncio.get_running_loop()
+    sent: list[dict[str, object]] = []
+    try:
+        start = loop.time()
+        for round_number in range(plan.rounds):
+            await asyncio.sleep(max(0.0, start + round_number * plan.interval_s - loop.time()))
+            for number, (agent, agent_id) in enumerate(agents):
+                m = output(agent_id, number, round_number, plan.content_size)
+                await asyncio.wait_for(agent.send(m), ctx.timeout)
+                sent.append(m)
+    except TimeoutError:
+        raise CheckFailure(
+            "CLOSE-7",
+            "the server takes the agents' output while one dashboard does not read",
+            f"an agent's send was stuck for {ctx.timeout:g}s after {len(sent)} messages",
+        ) from None
+    finally:
+        pinger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pinger
+    slow.resume_reading()
+    for index, expected in enumerate(sent):
+        where = f"output {index + 1} of {len(sent)} on the dashboard that reads"
+        got = await reader.expect("terminal:output", "CLOSE-7", what=where)
+        if got != expected:
+            raise CheckFailure("CLOSE-7", f"{where}: {describe(expected)}", describe(got))
+    await reader.expect_open("CLOSE-7")
+    await slow.expect_close(1001, "CLOSE-7", within=ctx.timeout * 2)
+    if slow.close_reason != REASON:
+        raise CheckFailure("CLOSE-7", f"close 1001 with reason {REASON!r}", repr(slow.close_reason))
+    if slow.received_bytes > UNREAD_BOUND:
+        raise CheckFailure(
+            "CLOSE-7",
+            f"the close before {UNREAD_BOUND} bytes wait unread",
+            f"{slow.received_bytes} bytes came before the close frame",
+        )
+    ctx.transcript.note(f"closed after {slow.received_bytes} unread bytes")
