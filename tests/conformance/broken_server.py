@@ -491,6 +491,21 @@ def _() -> None:
     ServerCore._on_heartbeat_ping = lambda self, s, message, raw, now: None  # type: ignore[method-assign]
 
 
+@fault("heartbeat-echoes")
+def _() -> None:
+    """Pings and pongs sent straight back, as an echo server does: a client that answers
+    pings then gets a pong for every ping, though the server answered none (HB-1)."""
+
+    def echo(kind: str) -> Callable[..., None]:
+        def handler(self: ServerCore, s: Any, message: Any, raw: Any, now: float) -> None:
+            self.effects.send(s.conn_id, outbound.simple(kind))
+
+        return handler
+
+    ServerCore._on_heartbeat_ping = echo("heartbeat:ping")  # type: ignore[method-assign]
+    ServerCore._on_heartbeat_pong = echo("heartbeat:pong")  # type: ignore[method-assign]
+
+
 @fault("msg-invalid-pong")
 def _() -> None:
     def on_ping(self: ServerCore, s: Any, message: Any, raw: Any, now: float) -> None:

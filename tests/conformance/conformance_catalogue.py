@@ -81,6 +81,8 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("presence-impersonation", "agent_speaks_for_itself", "PRES-5"),
     entry("presence-no-offline", "agent_leaves", "PRES-4"),
     entry("heartbeat-no-pong", "ping_answered", "HB-1"),
+    entry("heartbeat-echoes", "endpoint_answers", "HB-1"),
+    entry("heartbeat-echoes", "ping_answered", "HB-1"),
     entry("msg-invalid-pong", "endpoint_answers", "MSG-8"),
     entry("forward-rewrites", "agent_status_forwarded", "MSG-13"),
 )

@@ -16,9 +16,10 @@ from onsembl_spec.wire import message_text, now_timestamp
 async def check_endpoint_answers(ctx: CheckContext) -> None:
     """The endpoint takes a WebSocket with a valid token and answers a ping.
 
-    TRANS-3 and MSG-8 are checked on every frame of every check by the client layer.
+    TRANS-3 and MSG-8 are checked on every frame of every check by the client layer. The
+    client answers no ping here, so a server that echoes frames cannot pass with our own pong.
     """
-    conn = await ctx.connect(ctx.recipe())
+    conn = await ctx.connect(ctx.recipe(), auto_pong=False)
     await conn.send(message("heartbeat:ping"))
     await conn.expect("heartbeat:pong", "HB-1", within=1.0)
 
