@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from fault_registry import FAULTS, fault
+
 import onsembl_server.core.auth as auth
 import onsembl_server.core.commands as commands
 import onsembl_server.core.outbound as outbound
@@ -20,17 +22,6 @@ import onsembl_server.core.server as server
 import onsembl_server.core.session as session
 from onsembl_server.core.server import ServerCore
 from onsembl_spec.tokens import Claims, TokenError
-
-Patch = Callable[[], None]
-FAULTS: dict[str, Patch] = {}
-
-
-def fault(name: str) -> Callable[[Patch], Patch]:
-    def register(patch: Patch) -> Patch:
-        FAULTS[name] = patch
-        return patch
-
-    return register
 
 
 def _claims_unverified(token: str) -> Claims:
@@ -519,6 +510,14 @@ def _() -> None:
     ServerCore.forwarded_text = staticmethod(  # type: ignore[method-assign, assignment]
         lambda message, raw: outbound.forwarded({**message, "timestamp": "2000-01-01T00:00:00Z"})
     )
+
+
+# Faults of the checks' other areas live in modules of their own; importing them
+# registers them.
+import faults_commands  # noqa: E402, F401
+import faults_messages  # noqa: E402, F401
+import faults_transport  # noqa: E402, F401
+import faults_wrappers  # noqa: E402, F401
 
 
 def main(argv: list[str]) -> int:

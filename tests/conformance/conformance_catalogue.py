@@ -9,18 +9,11 @@ which a failed SHOULD fails the run.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
-class Entry(NamedTuple):
-    fault: str
-    checks: str  # --only selectors (check names or requirement IDs)
-    expected: frozenset[str]
-
-
-def entry(fault: str, checks: str, *expected: str) -> Entry:
-    return Entry(fault, checks, frozenset(expected))
-
+import faults_commands
+import faults_messages
+import faults_transport
+import faults_wrappers
+from fault_registry import Entry, entry
 
 CATALOGUE: tuple[Entry, ...] = (
     # authentication
@@ -85,4 +78,10 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("heartbeat-echoes", "ping_answered", "HB-1"),
     entry("msg-invalid-pong", "endpoint_answers", "MSG-8"),
     entry("forward-rewrites", "agent_status_forwarded", "MSG-13"),
+)
+CATALOGUE += (
+    faults_transport.CATALOGUE
+    + faults_messages.CATALOGUE
+    + faults_commands.CATALOGUE
+    + faults_wrappers.CATALOGUE
 )
