@@ -175,7 +175,8 @@ async def check_next_after_final_status(ctx: CheckContext) -> None:
 
 @check("CMD-12", tags=("quick",))
 async def check_agent_reports_only_its_commands(ctx: CheckContext) -> None:
-    """Status of a command never sent to the agent, or status queued, gets FORBIDDEN."""
+    """A report on a command never sent to the reporting agent (unknown, still pending, or sent
+    to another agent of the owner), or status queued, gets FORBIDDEN."""
     owner = ctx.owner()
     dash, _ = await ctx.dashboard(owner)
     agent, agent_id = await ctx.agent(owner)
@@ -200,6 +201,24 @@ async def check_agent_reports_only_its_commands(ctx: CheckContext) -> None:
     await refused(
         agent,
         message("command:status", commandId=queued["commandId"], agentId=agent_id, status="queued"),
+        "FORBIDDEN",
+        "CMD-12",
+        "connection:error",
+    )
+    pending = await request(dash, agent_id, "not sent yet")
+    await refused(
+        agent,
+        message(
+            "command:status", commandId=pending["commandId"], agentId=agent_id, status="running"
+        ),
+        "FORBIDDEN",
+        "CMD-12",
+        "connection:error",
+    )
+    other, other_id = await ctx.agent(owner)
+    await refused(
+        other,
+        message("command:status", commandId=queued["commandId"], agentId=other_id, status="failed"),
         "FORBIDDEN",
         "CMD-12",
         "connection:error",
@@ -302,7 +321,8 @@ async def check_agent_leaving_fails_commands(ctx: CheckContext) -> None:
 
 @check("CMD-19", tags=("quick",))
 async def check_dashboard_leaving_keeps_commands(ctx: CheckContext) -> None:
-    """A dashboard leaving does not cancel the commands it requested."""
+    """A dashboard leaving does not cancel the commands it requested: neither the running one
+    (no interrupt to the agent) nor the pending one (no status change), which runs next."""
     owner = ctx.owner()
     requester, _ = await ctx.dashboard(owner)
     watcher, _ = await ctx.dashboard(owner)
@@ -310,7 +330,23 @@ async def check_dashboard_leaving_keeps_commands(ctx: CheckContext) -> None:
     running = await request(requester, agent_id, "running")
     await executes(agent)
     pending = await request(requester, agent_id, "pending")
+    for queued in (running, pending):
+        await status_for(watcher, queued["commandId"], "queued", "CMD-7")
     await requester.close()
+    # Give the server time to see the requester go before the agent finishes (else a server
+    # that cancels only pending commands could start the pending one first and pass).
+    await watcher.expect_silence(
+        "CMD-19",
+        within=0.3,
+        types=["command:status", "command:complete"],
+        what="no status change of the commands of a dashboard that left",
+    )
+    await agent.expect_silence(
+        "CMD-19",
+        within=0,
+        types=["command:interrupt", "command:execute"],
+        what="no interrupt of the running command of a dashboard that left",
+    )
     await finish(agent, agent_id, running["commandId"])
     got = await executes(agent, "CMD-19")
     if got["commandId"] != pending["commandId"]:

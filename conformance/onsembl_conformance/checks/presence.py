@@ -16,8 +16,12 @@ def about(agent_id: str, status: str | None = None) -> Predicate:
 
 @check("PRES-1", tags=("quick",))
 async def check_agent_list_on_connect(ctx: CheckContext) -> None:
-    """dashboard:connect is answered first with agent:list of the owner's connected agents."""
+    """dashboard:connect is answered first with agent:list of the owner's connected agents.
+
+    Another owner's agent, connected too, must not be listed.
+    """
     owner = ctx.owner()
+    await ctx.agent(ctx.owner())
     _, agent_a = await ctx.agent(owner, agent_type="claude")
     _, agent_b = await ctx.agent(owner, agent_type="codex")
     _, listing = await ctx.dashboard(owner)
