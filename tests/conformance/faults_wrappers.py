@@ -150,6 +150,15 @@ def _() -> None:
     ratelimit.SlidingWindow.is_full = is_full  # type: ignore[method-assign]
 
 
+@fault("rate-retry-after-whole-window")
+def _() -> None:
+    """``retryAfter`` is the length of the longest exceeded window, not the time until it
+    frees a slot."""
+    ratelimit.retry_after_seconds = lambda exceeded, now: int(  # type: ignore[assignment]
+        max((w.seconds for w in exceeded), default=1)
+    )
+
+
 @fault("rate-hour-unreported")
 def _() -> None:
     """``limits`` written for perSecond and perMinute only: an exceeded hour window is
@@ -242,11 +251,12 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("compressed-unwraps-recursively", "nested_compressed", "COMP-5"),
     entry("heartbeat-valid-only", "any_message_is_sign_of_life", "HB-4"),
     entry("rate-minute-off-by-one", "minute_limit", "RATE-5"),
+    entry("rate-retry-after-whole-window", "minute_limit", "RATE-8"),
     entry("rate-hour-unreported", "hour_window_reported", "RATE-9"),
     entry("rate-retry-after-capped", "hour_window_reported", "RATE-8"),
     entry("refresh-only-when-needed", "refresh_anytime", "REFRESH-5"),
     entry("validation-last-defect", "first_offending_field", "VAL-4"),
     entry("validation-timestamp-pattern-only", "timestamp_format", "VAL-5"),
     entry("validation-drops-unwritable-field", "unwritable_field", "VAL-6"),
-    entry("validation-utc-only", "valid_messages_accepted", "ROLE-1", "ROLE-2"),
+    entry("validation-utc-only", "valid_messages_accepted", "MSG-11"),
 )

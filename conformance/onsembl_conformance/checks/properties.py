@@ -98,6 +98,8 @@ async def check_valid_messages_accepted(ctx: CheckContext) -> None:
         for got in conn.received:
             if got["type"] == "validation:error":
                 requirement = "ROLE-1" if role == "dashboard" else "ROLE-2"
+                if str(got.get("field", "")).split(".")[-1] == "timestamp":
+                    requirement = "MSG-11"  # a valid timestamp refused for its value
                 raise CheckFailure(
                     requirement, f"no validation:error for a valid {sent['type']}", describe(got)
                 )
