@@ -129,6 +129,26 @@ FIELD_CASES: list[FieldCase] = [
         {"type": "string", "pattern": "^a$"},
         {"type": "string", "pattern": "^b$"},
     ),
+    FieldCase(
+        "PATTERN_CHANGED",
+        {"type": "string", "pattern": "^a|b$"},
+        {"type": "string", "pattern": "^a$"},
+    ),
+    FieldCase(
+        "PATTERN_TIGHTENED",
+        {"type": "string", "pattern": "^[a-z]{1,8}$"},
+        {"type": "string", "pattern": "^[a-z]{1,4}$"},
+    ),
+    FieldCase(
+        "PATTERN_LOOSENED",
+        {"type": "string", "pattern": "^[ab]+$"},
+        {"type": "string", "pattern": "^[a-c]+$"},
+    ),
+    FieldCase(
+        "PATTERN_REWRITTEN",
+        {"type": "string", "pattern": "^[0-9]+$"},
+        {"type": "string", "pattern": "^\\d+$"},
+    ),
     FieldCase("PATTERN_ADDED", {"type": "string"}, {"type": "string", "pattern": "^a$"}),
     FieldCase("PATTERN_REMOVED", {"type": "string", "pattern": "^a$"}, {"type": "string"}),
     FieldCase(
@@ -448,6 +468,9 @@ EXPECTED_VERDICTS = {
     "CONST_ADDED": "client",
     "CONST_REMOVED": "server",
     "PATTERN_CHANGED": "both",
+    "PATTERN_TIGHTENED": "client",
+    "PATTERN_LOOSENED": "server",
+    "PATTERN_REWRITTEN": "none",
     "PATTERN_ADDED": "client",
     "PATTERN_REMOVED": "server",
     "FORMAT_CHANGED": "both",
@@ -584,6 +607,8 @@ def test_verdict_matches_validation(case: FieldCase) -> None:
     elif verdict == "server":
         assert after - before, "the change should accept something it refused"
         assert not before - after, "a loosening must not refuse anything it accepted"
+    elif verdict == "none":
+        assert before == after, "a safe rewrite must not alter any verdict"
     else:
         assert verdict == "both"
         assert before != after, "the change should alter some verdict"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onsembl_spec.diff.findings import DiffReport, Finding, classify, directions_of
+from onsembl_spec.diff.regex import Relation, compare_patterns
 from onsembl_spec.diff.rules import BOUNDS, Direction
 from onsembl_spec.diff.walker import MESSAGE_MARKER, Node, effective_schemas
 from onsembl_spec.schemas import SchemaSet
@@ -39,6 +40,15 @@ _COMPARED = frozenset(
     }
 )
 """Keywords with rules of their own; any other keyword is ``KEYWORD_CHANGED``."""
+
+
+_PATTERN_RULES: Mapping[Relation, tuple[str, str]] = {
+    "equivalent": ("PATTERN_REWRITTEN", "rewritten, accepting the same strings"),
+    "tightened": ("PATTERN_TIGHTENED", "now accepts fewer strings"),
+    "loosened": ("PATTERN_LOOSENED", "now accepts more strings"),
+    "changed": ("PATTERN_CHANGED", "changed, accepting other strings"),
+    "unknown": ("PATTERN_CHANGED", "changed (the regexes cannot be compared)"),
+}
 
 
 def _show(value: Any) -> str:
@@ -94,8 +104,8 @@ class _TypeComparison:
         self._json_type(old.get("type"), new.get("type"), path)
         self._const(old, new, path)
         self._enum(old, new, path)
-        for keyword, rule_stem in (("pattern", "PATTERN"), ("format", "FORMAT")):
-            self._changed_added_removed(keyword, rule_stem, old, new, path)
+        self._pattern(old, new, path)
+        self._changed_added_removed("format", "FORMAT", old, new, path)
         self._bounds(old, new, path)
         self._object(old, new, path)
         if "items" in old or "items" in new:
@@ -184,6 +194,16 @@ class _TypeComparison:
                 None,
                 f"{_field(path)} is no longer restricted to a list",
             )
+
+    def _pattern(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
+        """A changed regex is judged by the strings each side accepts (:mod:`.regex`)."""
+        before, after = old.get("pattern"), new.get("pattern")
+        if not (isinstance(before, str) and isinstance(after, str)) or before == after:
+            self._changed_added_removed("pattern", "PATTERN", old, new, path)
+            return
+        relation = compare_patterns(before, after)
+        rule_id, text = _PATTERN_RULES[relation]
+        self.add(rule_id, path, before, after, f"`pattern` of {_field(path)} {text}")
 
     def _changed_added_removed(
         self,

@@ -169,7 +169,23 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "PATTERN_CHANGED",
         *_BOTH,
-        "A `pattern` changed; a changed regex cannot be proven compatible.",
+        "A `pattern` changed: it accepts some strings the old one refused and refuses some it"
+        " accepted, or the two regexes cannot be compared.",
+    ),
+    _rule(
+        "PATTERN_TIGHTENED",
+        *_TIGHTENED,
+        "A `pattern` changed to one that accepts only strings the old one accepted, not all.",
+    ),
+    _rule(
+        "PATTERN_LOOSENED",
+        *_LOOSENED,
+        "A `pattern` changed to one that accepts every string the old one accepted, and more.",
+    ),
+    _rule(
+        "PATTERN_REWRITTEN",
+        *_SAFE,
+        "A `pattern` was rewritten; it accepts exactly the same strings.",
     ),
     _rule("PATTERN_ADDED", *_TIGHTENED, "A `pattern` now restricts a string."),
     _rule("PATTERN_REMOVED", *_LOOSENED, "A `pattern` no longer restricts the string."),
