@@ -8,6 +8,9 @@ the transcript keeps the exchange of the last (minimal) example only.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import threading
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -21,6 +24,14 @@ from onsembl_spec.errors import ExampleDiscarded
 T = TypeVar("T")
 
 EXAMPLE_TIMEOUT = 60.0
+
+
+class PropertyAborted(BaseException):
+    """Raised in hypothesis's thread once the check is cancelled (its time limit passed).
+
+    A ``BaseException``, so hypothesis does not take it for a failing example
+    to shrink: the worker thread ends at once instead of outliving the run.
+    """
 
 
 def property_settings(
@@ -52,15 +63,32 @@ class Bridge:
         self.ctx = ctx
         self.loop = loop
         self.discarded = False
+        self._aborted = threading.Event()
+        self._current: concurrent.futures.Future[Any] | None = None
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop; :class:`ExampleDiscarded` becomes hypothesis's ``assume``."""
+        if self._aborted.is_set():
+            coro.close()
+            raise PropertyAborted
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        self._current = future
         try:
-            return asyncio.run_coroutine_threadsafe(coro, self.loop).result(EXAMPLE_TIMEOUT)
+            return future.result(EXAMPLE_TIMEOUT)
+        except concurrent.futures.CancelledError:
+            if self._aborted.is_set():
+                raise PropertyAborted from None
+            raise
         except ExampleDiscarded:
             self.discarded = True
             assume(False)
             raise
+
+    def abort(self) -> None:
+        """Stop the property: cancel the exchange in flight; the next ``run`` raises."""
+        self._aborted.set()
+        if self._current is not None:
+            self._current.cancel()
 
     def new_example(self) -> None:
         """Start the transcript afresh: the report shows the last (shrunk) example."""
@@ -80,12 +108,22 @@ def discard_if(condition: bool) -> None:
         raise ExampleDiscarded("example discarded")
 
 
-async def run_property(ctx: CheckContext, test: Callable[[], None]) -> None:
-    """Run a hypothesis test function in a worker thread; its failure propagates."""
+async def run_property(ctx: CheckContext, test: Callable[[], None], bridge: Bridge) -> None:
+    """Run a hypothesis test function in a worker thread; its failure propagates.
+
+    When the check is cancelled (the engine's time limit), ``bridge`` is aborted
+    so the thread stops too: nothing keeps running, or keeps the process alive,
+    after the check has been reported.
+    """
 
     def quietly() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", HypothesisDeprecationWarning)
-            test()
+            with contextlib.suppress(PropertyAborted):
+                test()
 
-    await asyncio.to_thread(quietly)
+    try:
+        await asyncio.to_thread(quietly)
+    except asyncio.CancelledError:
+        bridge.abort()
+        raise

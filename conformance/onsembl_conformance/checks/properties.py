@@ -62,7 +62,7 @@ async def check_mutations_get_validation_error(ctx: CheckContext) -> None:
         finally:
             bridge.finish_example()
 
-    await run_property(ctx, test)
+    await run_property(ctx, test, bridge)
 
 
 def well_formed_wrappers(sent: dict[str, Any]) -> dict[str, Any]:
@@ -142,4 +142,4 @@ async def check_valid_messages_accepted(ctx: CheckContext) -> None:
         finally:
             bridge.finish_example()
 
-    await run_property(ctx, test)
+    await run_property(ctx, test, bridge)

@@ -142,9 +142,25 @@ class Session:
         await self.dispatch(agent)
 
     async def leave(self, agent: AgentModel) -> None:
-        assert agent.conn is not None
-        await agent.conn.send(message("agent:disconnect", agentId=agent.agent_id))
-        await agent.conn.expect_close(1000, "CLOSE-1")
+        """The agent says ``agent:disconnect`` (CLOSE-1); if the connection's rate limit refuses
+        it (the model's pings count too), the agent closes its socket instead: both are a
+        departure for PRES-4 and CMD-17."""
+        conn = agent.conn
+        assert conn is not None
+        await conn.send(message("agent:disconnect", agentId=agent.agent_id))
+        try:
+            await conn.expect(
+                "connection:error",
+                "CLOSE-1",
+                where=lambda m: m.get("code") == "RATE_LIMIT",
+                what="close 1000 (or a RATE_LIMIT refusal of the agent:disconnect)",
+            )
+        except CheckFailure:
+            if not conn.closed.is_set():
+                raise
+            await conn.expect_close(1000, "CLOSE-1")
+        else:
+            await conn.close()
         agent.conn = None
         doomed = [c for _, _, c in agent.pending] + ([agent.running] if agent.running else [])
         for viewer in self.dashes:
@@ -389,4 +405,4 @@ async def check_command_model(ctx: CheckContext) -> None:
             seeded, settings=property_settings(ctx, examples=examples, steps=STEPS)
         )
 
-    await run_property(ctx, test)
+    await run_property(ctx, test, bridge)
