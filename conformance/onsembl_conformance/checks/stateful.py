@@ -68,10 +68,35 @@ class Session:
     async def settle(self, first: Connection | None = None) -> None:
         """Every message sent so far is handled and its forwards delivered."""
         if first is not None and not first.closed.is_set():
-            await first.sync("HB-1")
+            await self.sync(first)
         for conn in [*self.dashes, *(a.conn for a in self.agents.values() if a.conn)]:
             if conn is not first and not conn.closed.is_set():
-                await conn.sync("HB-1")
+                await self.sync(conn)
+
+    async def sync(self, conn: Connection) -> None:
+        """A ping round trip (HB-1) that lives within the rate limits: the model's pings count
+        against them too, so a ping refused for a second's burst is sent again after
+        ``retryAfter``; a longer wait drops the example instead of reporting a false failure."""
+        for _ in range(3):
+            request_id = f"sync-{next(self.seq)}"  # its refusal echoes it (MSG-10)
+
+            def answer(m: dict[str, Any], rid: str = request_id) -> bool:
+                return m["type"] == "heartbeat:pong" or m.get("requestId") == rid
+
+            await conn.send(message("heartbeat:ping", requestId=request_id))
+            reply = await conn.expect(
+                ("heartbeat:pong", "connection:error"),
+                "HB-1",
+                where=answer,
+                what="heartbeat:pong (connection alive)",
+            )
+            if reply["type"] == "heartbeat:pong":
+                return
+            retry_after = reply.get("retryAfter")
+            discard_if(not isinstance(retry_after, int) or retry_after > 2)
+            assert isinstance(retry_after, int)
+            await asyncio.sleep(retry_after)
+        discard_if(True)
 
     def rate_limited(self, conn: Connection) -> bool:
         return any(m.get("code") == "RATE_LIMIT" for m in conn.take("connection:error"))
