@@ -8,22 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(REPO)],
-        capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    (built,) = out.glob("onsembl_spec-*.whl")
-    return built
+from tests.conftest import unpack
 
 
 def test_wheel_contains_schemas_and_spec(wheel: Path) -> None:
@@ -35,20 +20,26 @@ def test_wheel_contains_schemas_and_spec(wheel: Path) -> None:
 
 
 def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
+    site = unpack(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     sample = elsewhere / "m.jsonl"
-    sample.write_text('{"type":"heartbeat:ping","timestamp":"2024-01-01T12:00:00Z"}\n{"type":"x"}\n')
+    sample.write_text(
+        '{"type":"heartbeat:ping","timestamp":"2024-01-01T12:00:00Z"}\n{"type":"x"}\n'
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = (
         "import onsembl_spec, onsembl_spec.resources as r, sys;"
         "assert str(r.schemas_dir()).startswith(sys.argv[1]), r.schemas_dir();"
         "from onsembl_spec.cli import main; sys.exit(main(['validate', 'm.jsonl']))"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(site)], cwd=elsewhere, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(site)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
         "line 1 (heartbeat:ping): ok",

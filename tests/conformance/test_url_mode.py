@@ -4,41 +4,21 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 from conformance_support import onsembl
 
-from onsembl_conformance.bundled import FAST_PROFILE
+from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, start_server
 
 
 def test_check_a_running_server_by_url(tmp_path: Path) -> None:
     secret = "-" + secrets.token_urlsafe(32)  # a secret that looks like an option
     profile = tmp_path / "profile.yaml"
     profile.write_text(yaml.safe_dump(FAST_PROFILE))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "onsembl_spec",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            f"--jwt-secret={secret}",
-            "--profile",
-            str(profile),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # the server's security log
-        text=True,
-    )
+    server = start_server(DEFAULT_COMMAND, secret, FAST_PROFILE)
+    url = server.url
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip().removeprefix("listening on ")
         assert url.startswith("ws://127.0.0.1:"), url
         result = onsembl(
             [
@@ -57,8 +37,7 @@ def test_check_a_running_server_by_url(tmp_path: Path) -> None:
             cwd=tmp_path,
         )
     finally:
-        server.terminate()
-        server.wait(30)
+        server.stop()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert f"against {url}" in result.stdout
     assert "SKIP shutdown_closes_1001" in result.stdout  # needs a server of its own
@@ -68,35 +47,14 @@ def test_check_a_running_server_by_url(tmp_path: Path) -> None:
 
 def test_wrong_secret_fails_authentication_checks(tmp_path: Path) -> None:
     """A server with another secret refuses the suite's tokens: requirements fail (exit 1)."""
-    profile = tmp_path / "profile.yaml"
-    profile.write_text(yaml.safe_dump(FAST_PROFILE))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "onsembl_spec",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--jwt-secret=the-real-secret-of-the-server-32b",
-            "--profile",
-            str(profile),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # the server's security log
-        text=True,
-    )
+    server = start_server(DEFAULT_COMMAND, "the-real-secret-of-the-server-32b", FAST_PROFILE)
+    url = server.url
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip().removeprefix("listening on ")
         result = onsembl(
             ["check", url, "--jwt-secret=not-the-secret", "--only", "AUTH-1", "--timeout", "2"],
             cwd=tmp_path,
         )
     finally:
-        server.terminate()
-        server.wait(30)
+        server.stop()
     assert result.returncode == 1, result.stdout
     assert "FAIL three_token_sources" in result.stdout

@@ -12,22 +12,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(REPO)],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    (built,) = out.glob("onsembl_spec-*.whl")
-    return built
+from tests.conftest import REPO, unpack
 
 
 def test_wheel_carries_generated_code_and_templates(wheel: Path) -> None:
@@ -38,8 +23,7 @@ def test_wheel_carries_generated_code_and_templates(wheel: Path) -> None:
 
 
 def test_installed_generate_writes_the_repository_files(wheel: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
+    site = unpack(wheel, tmp_path)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = "import sys; from onsembl_spec.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -53,6 +37,10 @@ def test_installed_generate_writes_the_repository_files(wheel: Path, tmp_path: P
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    for name in ("src/onsembl_spec/_generated/validators.py", "docs/asyncapi.yaml",
-                 "docs/reference/index.html", "docs/typescript/onsembl-messages.d.ts"):
+    for name in (
+        "src/onsembl_spec/_generated/validators.py",
+        "docs/asyncapi.yaml",
+        "docs/reference/index.html",
+        "docs/typescript/onsembl-messages.d.ts",
+    ):
         assert (out / name).read_bytes() == (REPO / name).read_bytes(), name

@@ -51,6 +51,13 @@ def accepted(reply: dict[str, Any]) -> bool:
     return reply.get("code") == "COMMAND_NOT_FOUND"
 
 
+def require_accepted(got: list[dict[str, Any]], expected: str) -> None:
+    """RATE-5: no premature refusal; fails on the first probe refused in ``got``."""
+    refused = next((r for r in got if not accepted(r)), None)
+    if refused is not None:
+        raise CheckFailure("RATE-5", expected, describe(refused))
+
+
 def check_rate_reply(
     reply: dict[str, Any], windows: tuple[Window, ...], used: dict[str, int], retry: tuple[int, int]
 ) -> None:
@@ -82,9 +89,7 @@ async def check_burst_limit(ctx: CheckContext) -> None:
     await send_wave(conn, burst.limit)
     got = await replies(conn, burst.limit, "RATE-5")
     within_one_second(started)
-    if not all(accepted(r) for r in got[:-1]):
-        bad = next(r for r in got[:-1] if not accepted(r))
-        raise CheckFailure("RATE-5", f"{burst.limit} messages accepted in a second", describe(bad))
+    require_accepted(got[:-1], f"{burst.limit} messages accepted in a second")
     used = {w.report_name: burst.limit for w in ctx.profile.connection_windows()}
     check_rate_reply(got[-1], ctx.profile.connection_windows(), used, (1, 1))
     await conn.expect_open("RATE-7")
@@ -105,9 +110,7 @@ async def check_refused_use_no_quota(ctx: CheckContext) -> None:
     connected = time.monotonic()
     await send_wave(conn, burst.limit - 1)
     first = await replies(conn, burst.limit - 1, "RATE-5")
-    if not all(accepted(r) for r in first):
-        bad = next(r for r in first if not accepted(r))
-        raise CheckFailure("RATE-5", f"{burst.limit} accepted in a second", describe(bad))
+    require_accepted(first, f"{burst.limit} accepted in a second")
     first_done = time.monotonic()
     if first_done - connected > 0.3:
         raise CheckSkipped("the first burst took too long to keep the timing meaningful")
@@ -155,12 +158,7 @@ async def check_minute_limit(ctx: CheckContext) -> None:
         wave += 1
         await send_wave(conn, count, start=sent)
         got = await replies(conn, count, "RATE-5")
-        if not all(accepted(r) for r in got):
-            raise CheckFailure(
-                "RATE-5",
-                f"{minute.limit} accepted within a minute at {step}/s",
-                describe(next(r for r in got if not accepted(r))),
-            )
+        require_accepted(got, f"{minute.limit} accepted within a minute at {step}/s")
         sent += count
         last_reply = time.monotonic()
     # The per-second window is empty again: only perMinute is exceeded.
@@ -263,12 +261,7 @@ async def check_global_limit(ctx: CheckContext) -> None:
             await conn.expect_reply("agent:list", "RATE-5")
             await send_wave(conn, per_conn - 1)
             got = await replies(conn, per_conn - 1, "RATE-1")
-            if not all(accepted(r) for r in got):
-                raise CheckFailure(
-                    "RATE-5",
-                    f"{limit} accepted server-wide",
-                    describe(next(r for r in got if not accepted(r))),
-                )
+            require_accepted(got, f"{limit} accepted server-wide")
         late = await ctx.connect(
             ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1"
         )
@@ -302,9 +295,7 @@ async def check_hour_window_reported(ctx: CheckContext) -> None:
         await conn.expect_reply("agent:list", "RATE-3")
         await send_wave(conn, hour_limit)
         got = await replies(conn, hour_limit, "RATE-5")
-        if not all(accepted(r) for r in got[:-1]):
-            bad = next(r for r in got[:-1] if not accepted(r))
-            raise CheckFailure("RATE-5", f"{hour_limit} accepted in an hour", describe(bad))
+        require_accepted(got[:-1], f"{hour_limit} accepted in an hour")
         windows = (
             Window("burst_per_second", 1, 50),
             Window("per_minute", 60, 100),
@@ -346,12 +337,7 @@ async def check_hour_limit_live(ctx: CheckContext) -> None:
         wave += 1
         await send_wave(conn, count, start=sent)
         got = await replies(conn, count, "RATE-5")
-        if not all(accepted(r) for r in got):
-            raise CheckFailure(
-                "RATE-5",
-                f"{hour.limit} accepted within an hour",
-                describe(next(r for r in got if not accepted(r))),
-            )
+        require_accepted(got, f"{hour.limit} accepted within an hour")
         sent += count
         last_reply = time.monotonic()
     await asyncio.sleep(max(0.0, last_reply + 60.5 - time.monotonic()))

@@ -21,6 +21,7 @@ from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure, CheckSkipped
 from onsembl_spec.profile import Profile
+from onsembl_spec.schemas import bundled
 
 UNREAD_BOUND = 16 * 1024 * 1024
 """CLOSE-7: the most a server may let wait unread for one connection."""
@@ -28,8 +29,8 @@ PUSH_BYTES = UNREAD_BOUND + 4 * 1024 * 1024
 """What the check sends in all: past the bound by a margin."""
 RECEIVE_BUFFER = 16 * 1024
 """The not-reading dashboard's socket buffer (SO_RCVBUF), so the server holds the backlog."""
-MAX_CONTENT = 262144
-"""``terminalChunk.content`` maxLength (schemas/common.json)."""
+MAX_CONTENT: int = bundled().common["$defs"]["terminalChunk"]["properties"]["content"]["maxLength"]
+"""The longest ``terminal:output`` chunk the schema allows (``terminalChunk.content``)."""
 ENVELOPE_ALLOWANCE = 1024
 """Room left in ``max_message_bytes`` for the JSON around the content."""
 MAX_AGENTS = 64
