@@ -68,6 +68,15 @@ class CheckSkipped(OnsemblError):
     """A conformance check cannot apply to this server or run (``str(err)`` says why)."""
 
 
+class CheckInconclusive(OnsemblError):
+    """A check could not reach a verdict for a reason that is not the server breaking its
+    requirement: the server's global quota is spent by other traffic, the run's time
+    ran out, the server answered one example differently on a re-run.
+
+    The engine reports it with status ``error`` (never ``failed``); ``str(err)`` says why.
+    """
+
+
 class TranscriptError(UsageError):
     """A transcript file for ``onsembl replay`` is unreadable or malformed."""
 
