@@ -87,6 +87,8 @@ class CheckContext:
         self.rng = random.Random(config.seed ^ zlib.crc32(check_name.encode()))
         self.transcript = Transcript(check_name, config.seed)
         self.violations: list[CheckFailure] = []
+        self.failing_example_events: list[dict[str, Any]] = []
+        """Transcript events of the last property example that failed (``hypo.Bridge``)."""
         self.closing: set[int] = set()
         self.connections: list[Connection] = []
         self.sent_messages = 0

@@ -1,7 +1,16 @@
 """The engine: selects checks, runs them, turns outcomes into requirement statuses.
 
-Exit code (issue item 1): 0 when every MUST requirement checked passed (and
-every SHOULD with ``strict``), 1 otherwise. A MAY never fails a run.
+A check ends ``passed``, ``failed`` (it raised :class:`CheckFailure`, or the
+client saw a violation), ``skipped`` (:class:`CheckSkipped`) or ``error``: any
+other outcome, which is never the server breaking a requirement (issue 9,
+part 2): an exception in the kit, :class:`CheckInconclusive`, a hypothesis
+property whose failing example passed when re-run (a nondeterministic server,
+reported with both transcripts), a time limit, the run's ``--max-time``.
+
+Exit code (``onsembl check --help``): 0 when every MUST requirement checked
+passed (and every SHOULD with ``strict``) and no check ended in an error, 1
+when a requirement failed, 3 when nothing failed but a check ended in an
+error. A MAY never fails a run.
 """
 
 from __future__ import annotations
@@ -10,10 +19,17 @@ import asyncio
 import time
 import traceback
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from hypothesis.errors import Flaky, FlakyFailure, Unsatisfiable
 
 from onsembl_conformance import transcript as transcripts
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.events import (
+    EXIT_CONFORMANT,
+    EXIT_FAILED,
+    EXIT_INCOMPLETE,
+    CheckError,
     CheckFinished,
     CheckResult,
     CheckStarted,
@@ -24,11 +40,23 @@ from onsembl_conformance.events import (
     RunSummary,
 )
 from onsembl_conformance.registry import CheckSpec, all_checks
-from onsembl_spec.errors import CheckFailure, CheckSkipped, UsageError
+from onsembl_conformance.sanitize import clean
+from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped, UsageError
 from onsembl_spec.spec import requirement, requirements
 
 CHECK_TIME_LIMIT = 120.0
-"""Longest one check may run before it counts as failed (deep checks get their own)."""
+"""Longest one check may run before it ends in an error (deep checks get 40 times more)."""
+
+CLEANUP_TIME_LIMIT = 10.0
+"""Longest a check's connections may take to close after it ended."""
+
+MAX_TIME_DEFAULTS = {"quick": 120.0, "default": 600.0, "deep": 4 * 3600.0}
+"""``--max-time`` when not given, by mode: the whole run's wall-clock bound (issue 9)."""
+
+
+def default_max_time(*, quick: bool, deep: bool) -> float:
+    """The run's wall-clock bound when ``--max-time`` is not given."""
+    return MAX_TIME_DEFAULTS["quick" if quick else "deep" if deep else "default"]
 
 
 def _matches(spec: CheckSpec, selectors: Iterable[str]) -> bool:
@@ -83,27 +111,52 @@ def select(
 
 
 class Engine:
-    """Runs checks against one server and notifies listeners."""
+    """Runs checks against one server and notifies listeners.
 
-    def __init__(self, config: SuiteConfig, listeners: Sequence[Listener], jobs: int = 4) -> None:
+    ``max_time`` bounds the whole run: a check still running when it passes is
+    cut off, one not started is not started; both are reported as errors of
+    kind ``max-time`` and the run still finishes with a summary (reports written).
+    """
+
+    def __init__(
+        self,
+        config: SuiteConfig,
+        listeners: Sequence[Listener],
+        jobs: int = 4,
+        max_time: float | None = None,
+    ) -> None:
         self.config = config
         self.listeners = list(listeners)
         self.jobs = max(1, jobs)
+        self.max_time = max_time
+        self._deadline: float | None = None
 
     def emit(self, event: object) -> None:
         for listener in self.listeners:
             listener.handle(event)  # type: ignore[arg-type]
 
+    def remaining(self) -> float | None:
+        """Seconds left before ``max_time`` (``None``: unbounded)."""
+        if self._deadline is None:
+            return None
+        return self._deadline - time.monotonic()
+
     async def run(self, checks: Sequence[CheckSpec]) -> RunSummary:
         started = time.monotonic()
+        if self.max_time is not None:
+            self._deadline = started + self.max_time
         self.emit(RunStarted(self.config.url, list(checks), self.config.seed))
         results: list[CheckResult] = []
         gate = asyncio.Semaphore(self.jobs)
 
         async def one(spec: CheckSpec) -> None:
             async with gate:
-                self.emit(CheckStarted(spec))
-                result = await self.run_check(spec)
+                left = self.remaining()
+                if left is not None and left <= 0:
+                    result = self.not_started(spec)
+                else:
+                    self.emit(CheckStarted(spec))
+                    result = await self.run_check(spec)
                 results.append(result)
                 self.emit(CheckFinished(result))
 
@@ -117,12 +170,25 @@ class Engine:
         self.emit(RunFinished(summary))
         return summary
 
+    def not_started(self, spec: CheckSpec) -> CheckResult:
+        result = CheckResult(spec, "error", 0.0)
+        result.error = CheckError(
+            "max-time", f"not started: the run's --max-time of {self.max_time:g}s had passed"
+        )
+        result.message = result.error.message
+        return result
+
     async def run_check(self, spec: CheckSpec) -> CheckResult:
         ctx = CheckContext(self.config, spec.name)
         began = time.monotonic()
         failure: CheckFailure | None = None
+        error: CheckError | None = None
         status, message = "passed", ""
         limit = CHECK_TIME_LIMIT * (40 if "deep" in spec.tags else 1)
+        left = self.remaining()
+        cut_by_run = left is not None and left < limit
+        if left is not None:
+            limit = max(0.0, min(limit, left))
         try:
             await asyncio.wait_for(spec.function(ctx), limit)
             ctx.raise_violation()
@@ -130,43 +196,109 @@ class Engine:
             failure = err
         except CheckSkipped as err:
             status, message = "skipped", str(err)
+        except CheckInconclusive as err:
+            error = CheckError("inconclusive", str(err))
         except TimeoutError:
-            failure = CheckFailure(
-                spec.requirement_ids[0], f"the check to finish within {limit:g}s", "it did not"
+            if cut_by_run:
+                error = CheckError(
+                    "max-time",
+                    f"cut off after {time.monotonic() - began:.1f}s: "
+                    f"the run's --max-time of {self.max_time:g}s passed",
+                )
+            else:
+                error = CheckError("time-limit", f"the check did not finish within {limit:g}s")
+        except FlakyFailure as err:
+            error = self.nondeterministic(ctx, err)
+        except Flaky as err:
+            error = CheckError(
+                "kit-error",
+                "hypothesis: the property's model drew different data when an example was "
+                "re-run (a defect of the check's model, not of the server)",
+                _one_line(err),
+            )
+        except Unsatisfiable:
+            error = CheckError(
+                "inconclusive",
+                "every example of the property was discarded (e.g. refused for rate limits)",
             )
         except Exception as err:
-            ctx.transcript.note("".join(traceback.format_exception_only(err)).strip())
-            failure = CheckFailure(
-                spec.requirement_ids[0], "the exchange to complete", f"{type(err).__name__}: {err}"
+            ctx.transcript.note(_one_line(err))
+            error = CheckError(
+                "kit-error",
+                f"{type(err).__name__} in the check: {_one_line(err)}",
+                "".join(traceback.format_exception(err)),
             )
         finally:
-            await ctx.cleanup()
-        if failure is None and ctx.violations:
-            failure = ctx.violations[0]
+            try:
+                await asyncio.wait_for(ctx.cleanup(), CLEANUP_TIME_LIMIT)
+            except (TimeoutError, Exception) as err:  # the check's verdict stands
+                ctx.transcript.note(f"cleanup: {type(err).__name__}")
+        if ctx.violations and (failure is None or error is not None):
+            # Something the server sent broke a requirement: that is a failure even if
+            # the check then ended in an error.
+            failure, error = ctx.violations[0], None
         result = CheckResult(spec, status, time.monotonic() - began, message=message)
+        result.messages_sent = ctx.sent_messages
         if failure is not None:
             result.status = "failed"
             result.failure = failure
             result.message = (
                 f"{failure.requirement_id}: expected {failure.expected}; got {failure.actual}"
             )
+        elif error is not None:
+            result.status = "error"
+            result.error = error
+            result.message = f"{error.kind}: {error.message}"
+        if result.status in ("failed", "error"):
             result.exchange = ctx.transcript.lines()
             if self.config.transcripts_dir is not None:
-                result.transcript_path = transcripts.save(
-                    ctx.transcript,
-                    self.config.transcripts_dir,
-                    {
-                        "target": self.config.url,
-                        "requirements": list(spec.requirement_ids),
-                        "failure": {
-                            "requirement": failure.requirement_id,
-                            "expected": failure.expected,
-                            "actual": failure.actual,
-                        },
-                        "profile": self.config.profile.as_dict(),
-                    },
-                )
+                result.transcript_path = self.save_transcript(ctx, spec, result)
         return result
+
+    def nondeterministic(self, ctx: CheckContext, err: FlakyFailure) -> CheckError:
+        """A property example failed, then passed when hypothesis re-ran it: the server (or
+        the network between) is nondeterministic. A finding of its own, not a FAIL of the
+        requirement; the transcript holds both runs (the failing one first)."""
+        firsts = [e for e in err.exceptions if isinstance(e, CheckFailure)]
+        first = (
+            f"{firsts[0].requirement_id}: expected {firsts[0].expected}; got {firsts[0].actual}"
+            if firsts
+            else _one_line(err.exceptions[0])
+            if err.exceptions
+            else "an error"
+        )
+        failing = ctx.failing_example_events
+        if failing:
+            rerun = list(ctx.transcript.events)
+            ctx.transcript.events[:] = [
+                *failing,
+                {"t": 0.0, "conn": 0, "event": "note", "text": "--- the same example, re-run ---"},
+                *rerun,
+            ]
+        return CheckError(
+            "nondeterministic",
+            f"server nondeterministic: an example failed ({first}) and passed when re-run "
+            "with the same messages",
+            "The transcript holds the failing run, then the re-run.",
+        )
+
+    def save_transcript(self, ctx: CheckContext, spec: CheckSpec, result: CheckResult) -> Path:
+        assert self.config.transcripts_dir is not None
+        extra: dict[str, object] = {
+            "target": self.config.url,
+            "requirements": list(spec.requirement_ids),
+            "status": result.status,
+            "profile": self.config.profile.as_dict(),
+        }
+        if result.failure is not None:
+            extra["failure"] = {
+                "requirement": result.failure.requirement_id,
+                "expected": clean(result.failure.expected),
+                "actual": clean(result.failure.actual),
+            }
+        if result.error is not None:
+            extra["error"] = {"kind": result.error.kind, "message": clean(result.error.message)}
+        return transcripts.save(ctx.transcript, self.config.transcripts_dir, extra)
 
     def summarise(self, results: Sequence[CheckResult], duration: float) -> RunSummary:
         by_req: dict[str, RequirementResult] = {}
@@ -174,14 +306,22 @@ class Engine:
             by_req[req.id] = RequirementResult(req, "not-checked", [])
         for result in results:
             for req_id in result.spec.requirement_ids:
-                by_req[req_id].checks.append(result.spec.name)
-                if result.status == "passed" and by_req[req_id].status == "not-checked":
-                    by_req[req_id].status = "passed"
+                entry = by_req[req_id]
+                entry.checks.append(result.spec.name)
+                if result.status == "passed" and entry.status == "not-checked":
+                    entry.status = "passed"
+                elif result.status == "error":
+                    entry.errors.append(result)
+                    if entry.status in ("not-checked", "passed"):
+                        entry.status = "error"
+                        entry.message = result.message
             if result.failure is not None:
                 entry = by_req.setdefault(
                     result.failure.requirement_id,
                     RequirementResult(requirement(result.failure.requirement_id), "failed", []),
                 )
+                if entry.status != "failed":
+                    entry.message = ""
                 entry.status = "failed"
                 entry.failures.append(result)
                 if not entry.message:
@@ -190,12 +330,22 @@ class Engine:
         failed = any(
             r.status == "failed" and r.requirement.level in failing_levels for r in by_req.values()
         )
+        errored = any(r.status == "error" for r in results)
+        timed_out = any(r.error is not None and r.error.kind == "max-time" for r in results)
         return RunSummary(
             target=self.config.url,
             seed=self.config.seed,
             duration=duration,
             checks=list(results),
             requirements=list(by_req.values()),
-            exit_code=1 if failed else 0,
+            exit_code=EXIT_FAILED if failed else EXIT_INCOMPLETE if errored else EXIT_CONFORMANT,
             strict=self.config.strict,
+            max_time=self.max_time,
+            timed_out=timed_out,
         )
+
+
+def _one_line(err: BaseException) -> str:
+    """An exception as one short, sanitised line."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return clean(text[:300])

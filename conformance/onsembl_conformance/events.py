@@ -10,8 +10,34 @@ from onsembl_conformance.registry import CheckSpec
 from onsembl_spec.errors import CheckFailure
 from onsembl_spec.spec import Requirement
 
-STATUSES = ("passed", "failed", "skipped")
-REQUIREMENT_STATUSES = ("passed", "failed", "not-checked")
+STATUSES = ("passed", "failed", "skipped", "error")
+"""A check's outcome. ``failed``: the server broke the named requirement. ``error``: no
+verdict, for a reason that is not the server breaking a requirement (issue 9, part 2):
+the kit's own trouble, the environment, an inconclusive or nondeterministic outcome."""
+
+REQUIREMENT_STATUSES = ("passed", "failed", "error", "not-checked")
+"""A requirement's status over a run: ``failed`` when a check reported it failed, else
+``error`` when a check verifying it ended in an error, else ``passed`` when a check
+verifying it passed, else ``not-checked``."""
+
+ERROR_KINDS = {
+    "kit-error": "an exception in the kit, not an observable misbehaviour of the server",
+    "inconclusive": "the check could not reach a verdict (not a failure of the server)",
+    "nondeterministic": "the server answered the same example differently when it was re-run",
+    "time-limit": "the check did not finish within its time limit",
+    "max-time": "the run's --max-time passed before the check finished",
+}
+"""The kinds of ``error`` result, with what each means (shown by the reporters)."""
+
+
+@dataclass
+class CheckError:
+    """Why a check ended in ``error``: a kind of :data:`ERROR_KINDS` and a one-line message."""
+
+    kind: str
+    message: str
+    detail: str = ""
+    """A longer explanation or a traceback (kit errors), for reports."""
 
 
 @dataclass
@@ -25,6 +51,9 @@ class CheckResult:
     message: str = ""
     exchange: list[str] = field(default_factory=list)
     transcript_path: Path | None = None
+    error: CheckError | None = None
+    messages_sent: int = 0
+    """Messages the check sent to the server (inner messages of wrappers included)."""
 
 
 @dataclass
@@ -36,6 +65,7 @@ class RequirementResult:
     checks: list[str]
     message: str = ""
     failures: list[CheckResult] = field(default_factory=list)
+    errors: list[CheckResult] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +79,13 @@ class RunSummary:
     requirements: list[RequirementResult]
     exit_code: int
     strict: bool
+    max_time: float | None = None
+    timed_out: bool = False
+    """The run's ``--max-time`` passed before every check finished."""
+
+    @property
+    def messages_sent(self) -> int:
+        return sum(r.messages_sent for r in self.checks)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.requirements if r.status == status)
@@ -63,9 +100,27 @@ class RunSummary:
             "duration_s": round(self.duration, 2),
             "strict": self.strict,
             "exit_code": self.exit_code,
+            "verdict": VERDICTS[self.exit_code],
             "requirements": {s: self.count(s) for s in REQUIREMENT_STATUSES},
             "checks": {s: self.check_count(s) for s in STATUSES},
+            "messages_sent": self.messages_sent,
+            "max_time_s": self.max_time,
+            "timed_out": self.timed_out,
         }
+
+
+EXIT_CONFORMANT = 0
+EXIT_FAILED = 1
+EXIT_CANNOT_RUN = 2
+EXIT_INCOMPLETE = 3
+
+VERDICTS = {
+    EXIT_CONFORMANT: "conformant",
+    EXIT_FAILED: "not conformant",
+    EXIT_INCOMPLETE: "incomplete",
+}
+"""The verdict of a finished run by exit code (2 is a run that could not start); the
+exit-code table is ``onsembl_spec.cli.check.EPILOG`` (``onsembl check --help``, README)."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, assume, settings
 from hypothesis.errors import HypothesisDeprecationWarning
 
 from onsembl_conformance.context import CheckContext
-from onsembl_spec.errors import ExampleDiscarded
+from onsembl_spec.errors import CheckFailure, ExampleDiscarded
 
 T = TypeVar("T")
 
@@ -82,6 +82,11 @@ class Bridge:
         except ExampleDiscarded:
             self.discarded = True
             assume(False)
+            raise
+        except CheckFailure:
+            # Kept in case hypothesis re-runs this example and it passes: the engine then
+            # reports a nondeterministic server with both exchanges (issue 9, part 2).
+            self.ctx.failing_example_events = list(self.ctx.transcript.events)
             raise
 
     def abort(self) -> None:

@@ -1,7 +1,8 @@
 """Running the suite end to end: start or reach the server, run the engine, stop the server.
 
-Exit codes (issue item 1): 0 conformant, 1 a requirement failed, 2 the suite
-could not run (raised as :class:`SuiteError` / :class:`UsageError`).
+Exit codes (``onsembl check --help``): 0 conformant, 1 a
+requirement failed, 2 the suite could not run (raised as :class:`SuiteError` /
+:class:`UsageError`), 3 incomplete (a check ended in an error, nothing failed).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from websockets.exceptions import InvalidHandshake, InvalidStatus
 
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
 from onsembl_conformance.context import SuiteConfig
-from onsembl_conformance.engine import Engine, select
+from onsembl_conformance.engine import Engine, default_max_time, select
 from onsembl_conformance.events import Listener, RunSummary
 from onsembl_conformance.registry import CheckSpec, all_checks
 from onsembl_spec.errors import SuiteError, UsageError
@@ -44,6 +45,8 @@ class RunOptions:
     server_command: list[str] | None = None
     listeners: list[Listener] = field(default_factory=list)
     checks: list[CheckSpec] | None = None
+    max_time: float | None = None
+    """Wall-clock bound of the whole run (``--max-time``); ``None``: the mode's default."""
 
 
 async def probe(url: str, secret: str, timeout: float) -> None:
@@ -82,7 +85,7 @@ def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -
 
 
 def run(options: RunOptions) -> RunSummary:
-    """Run the selected checks; returns the summary (its ``exit_code`` is 0 or 1)."""
+    """Run the selected checks; returns the summary (its ``exit_code`` is 0, 1 or 3)."""
     if options.url is not None and not options.url.startswith(("ws://", "wss://")):
         raise UsageError(f"URL must start with ws:// or wss://, not {options.url!r}")
     if options.url is not None and not options.secret:
@@ -111,7 +114,8 @@ def run(options: RunOptions) -> RunSummary:
     try:
         config = suite_config(options, url, secret, profile)
         asyncio.run(probe(url, secret, options.timeout))
-        engine = Engine(config, options.listeners, jobs=options.jobs)
+        max_time = options.max_time or default_max_time(quick=options.quick, deep=options.deep)
+        engine = Engine(config, options.listeners, jobs=options.jobs, max_time=max_time)
         return asyncio.run(engine.run(checks))
     finally:
         if server is not None:

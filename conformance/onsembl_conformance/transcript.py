@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from onsembl_conformance.sanitize import redact
 from onsembl_spec.errors import TranscriptError
 
 FORMAT = "onsembl-transcript/1"
@@ -100,7 +101,9 @@ def save(transcript: Transcript, directory: Path, extra: dict[str, Any]) -> Path
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", transcript.check)
     path = directory / f"{safe}-{transcript.seed}.json"
     data = {**transcript.as_dict(), **extra}
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    # ASCII-only JSON: a lone surrogate a server smuggled in cannot break the write;
+    # redacted last, so no JWT-shaped text reaches the file whatever a check stored.
+    path.write_text(redact(json.dumps(data, indent=1, ensure_ascii=True)) + "\n", encoding="utf-8")
     return path
 
 

@@ -28,7 +28,7 @@ REPORT_SCHEMA = {
                 "properties": {
                     "id": {"type": "string", "pattern": "^[A-Z]+-[0-9]+$"},
                     "level": {"enum": ["MUST", "SHOULD", "MAY"]},
-                    "status": {"enum": ["passed", "failed", "not-checked"]},
+                    "status": {"enum": ["passed", "failed", "error", "not-checked"]},
                     "message": {"type": "string"},
                 },
             },
@@ -79,7 +79,12 @@ def test_json_report_validates(full_run: tuple[Path, str, int]) -> None:
     assert statuses["AUTH-3"] == "passed"
     assert statuses["HB-5"] == "not-checked"  # a client requirement
     assert data["summary"]["requirements"]["failed"] == 0
+    assert data["summary"]["requirements"]["error"] == 0
+    assert data["summary"]["checks"]["error"] == 0
+    assert data["summary"]["verdict"] == "conformant"
     assert data["summary"]["requirements"]["passed"] >= 100
+    assert {c["status"] for c in data["checks"]} <= {"passed", "skipped"}
+    print(f"\ndefault run sent {data['summary']['messages_sent']} messages")
 
 
 def test_junit_names_requirements(full_run: tuple[Path, str, int]) -> None:
@@ -91,9 +96,9 @@ def test_junit_names_requirements(full_run: tuple[Path, str, int]) -> None:
         assert re.match(r"^\[[A-Z]+-[0-9]+( [A-Z]+-[0-9]+)*\] \w+$", case.get("name", "")), (
             case.attrib
         )
-        assert case.find("failure") is None
+        assert case.find("failure") is None and case.find("error") is None
     suite = tree.getroot().find("testsuite")
-    assert suite is not None and suite.get("failures") == "0"
+    assert suite is not None and suite.get("failures") == "0" and suite.get("errors") == "0"
 
 
 def test_html_report_is_self_contained(full_run: tuple[Path, str, int]) -> None:

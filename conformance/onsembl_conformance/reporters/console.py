@@ -1,4 +1,9 @@
-"""Live progress on a terminal: one line per check, failures in full, a summary (item 6)."""
+"""Live progress on a terminal: one line per check, failures and errors in full, a summary.
+
+Everything that can hold text from the server under test (Expected/Actual, the
+exchange, error messages) goes through :func:`sanitize.clean`: a hostile
+server cannot move the cursor, print a fake verdict or leak a token (issue 9).
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,47 @@ import sys
 from typing import TextIO
 
 from onsembl_conformance.events import (
+    ERROR_KINDS,
+    VERDICTS,
     CheckFinished,
     CheckResult,
     Event,
     RunFinished,
     RunStarted,
 )
+from onsembl_conformance.sanitize import clean
 from onsembl_spec.spec import requirement
 
-LABELS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}
+LABELS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERROR"}
 
 
 def failure_lines(result: CheckResult, *, exchange_lines: int = 40) -> list[str]:
-    """ID, requirement sentence, Expected, Actual and the exchange of a failed check."""
-    failure = result.failure
-    if failure is None:
+    """ID, requirement sentence, Expected, Actual and the exchange of a failed check;
+    kind, message and the exchange of a check that ended in an error."""
+    out: list[str] = []
+    if result.failure is not None:
+        failure = result.failure
+        req = requirement(failure.requirement_id)
+        out += [
+            f"    {req.id} ({req.level}): {req.text}",
+            f"    Expected: {clean(failure.expected)}",
+            f"    Actual:   {clean(failure.actual)}",
+        ]
+    elif result.error is not None:
+        error = result.error
+        out += [
+            f"    Error ({error.kind}: {ERROR_KINDS.get(error.kind, '')}):",
+            f"      {clean(error.message)}",
+            "    This is no verdict on " + ", ".join(result.spec.requirement_ids) + ".",
+        ]
+    else:
         return []
-    req = requirement(failure.requirement_id)
-    out = [
-        f"    {req.id} ({req.level}): {req.text}",
-        f"    Expected: {failure.expected}",
-        f"    Actual:   {failure.actual}",
-    ]
     if result.exchange:
         out.append("    Exchange:")
-        out.extend(f"      {line}" for line in result.exchange[-exchange_lines:])
+        out.extend(f"      {clean(line)}" for line in result.exchange[-exchange_lines:])
     if result.transcript_path is not None:
-        out.append(
-            f"    Transcript: {result.transcript_path} (onsembl replay {result.transcript_path})"
-        )
+        path = clean(result.transcript_path)
+        out.append(f"    Transcript: {path} (onsembl replay {path})")
     return out
 
 
@@ -55,14 +72,15 @@ class ConsoleReporter:
         if isinstance(event, RunStarted):
             self.total = len(event.checks)
             self.write(
-                f"onsembl check: {self.total} checks against {event.target} (seed {event.seed})"
+                f"onsembl check: {self.total} checks against {clean(event.target)} "
+                f"(seed {event.seed})"
             )
         elif isinstance(event, CheckFinished):
             self.done += 1
             result = event.result
             ids = ",".join(result.spec.requirement_ids)
             label = LABELS[result.status]
-            tail = f" ({result.message})" if result.status == "skipped" else ""
+            tail = f" ({clean(result.message)})" if result.status == "skipped" else ""
             width = len(str(self.total))
             self.write(
                 f"[{self.done:>{width}}/{self.total}] {label} {result.spec.name} [{ids}] "
@@ -71,20 +89,32 @@ class ConsoleReporter:
             for line in failure_lines(result):
                 self.write(line)
         elif isinstance(event, RunFinished):
-            summary = event.summary
-            failed = [r for r in summary.requirements if r.status == "failed"]
-            self.write("")
-            if failed:
-                self.write("Failed requirements:")
-                for r in failed:
-                    self.write(f"  {r.requirement.id} ({r.requirement.level}): {r.message}")
-            checks = ", ".join(
-                f"{summary.check_count(s)} {s}" for s in ("passed", "failed", "skipped")
-            )
-            reqs = ", ".join(
-                f"{summary.count(s)} {s.replace('-', ' ')}"
-                for s in ("passed", "failed", "not-checked")
-            )
-            self.write(f"checks: {checks}; requirements: {reqs}")
-            verdict = "CONFORMANT" if summary.exit_code == 0 else "NOT CONFORMANT"
-            self.write(f"{verdict} (exit {summary.exit_code}); time taken {summary.duration:.1f}s")
+            self.finish(event)
+
+    def finish(self, event: RunFinished) -> None:
+        summary = event.summary
+        failed = [r for r in summary.requirements if r.status == "failed"]
+        errors = [r for r in summary.checks if r.status == "error"]
+        self.write("")
+        if failed:
+            self.write("Failed requirements:")
+            for r in failed:
+                self.write(f"  {r.requirement.id} ({r.requirement.level}): {clean(r.message)}")
+        if errors:
+            self.write("Errors (no verdict; not failures of the server):")
+            for c in errors:
+                ids = ",".join(c.spec.requirement_ids)
+                self.write(f"  {c.spec.name} [{ids}]: {clean(c.message)}")
+        if summary.timed_out:
+            self.write(f"The run's --max-time of {summary.max_time:g}s passed.")
+        checks = ", ".join(
+            f"{summary.check_count(s)} {s}" for s in ("passed", "failed", "skipped", "error")
+        )
+        reqs = ", ".join(
+            f"{summary.count(s)} {s.replace('-', ' ')}"
+            for s in ("passed", "failed", "error", "not-checked")
+        )
+        self.write(f"checks: {checks}; requirements: {reqs}")
+        self.write(f"messages sent: {summary.messages_sent}")
+        verdict = VERDICTS[summary.exit_code].upper()
+        self.write(f"{verdict} (exit {summary.exit_code}); time taken {summary.duration:.1f}s")

@@ -1,4 +1,11 @@
-"""The JSON report: ``{"summary": {...}, "results": [{"id", "level", "status", "message"}]}``."""
+"""The JSON report: ``{"summary": {...}, "results": [...], "checks": [...]}``.
+
+``results`` has one entry per requirement of the spec, in document order, with
+status ``passed``, ``failed``, ``error`` or ``not-checked``; ``checks`` one per
+check run, with status ``passed``, ``failed``, ``skipped`` or ``error`` (and
+for an error its ``error.kind``). Server-derived text is sanitised (JWTs
+redacted, control characters escaped: :mod:`onsembl_conformance.sanitize`).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +13,50 @@ import json
 from pathlib import Path
 from typing import Any
 
-from onsembl_conformance.events import Event, RunFinished, RunSummary
+from onsembl_conformance.events import CheckResult, Event, RunFinished, RunSummary
+from onsembl_conformance.sanitize import clean
+
+
+def check_data(result: CheckResult) -> dict[str, Any]:
+    """One check's outcome."""
+    entry: dict[str, Any] = {
+        "name": result.spec.name,
+        "requirements": list(result.spec.requirement_ids),
+        "status": result.status,
+        "duration_s": round(result.duration, 3),
+        "message": clean(result.message),
+        "messages_sent": result.messages_sent,
+    }
+    if result.failure is not None:
+        entry["failure"] = {
+            "requirement": result.failure.requirement_id,
+            "expected": clean(result.failure.expected),
+            "actual": clean(result.failure.actual),
+        }
+    if result.error is not None:
+        entry["error"] = {"kind": result.error.kind, "message": clean(result.error.message)}
+    if result.transcript_path is not None:
+        entry["transcript"] = str(result.transcript_path)
+    return entry
 
 
 def report_data(summary: RunSummary) -> dict[str, Any]:
-    """One result per requirement of the spec, in document order (item 6)."""
+    """The whole report (issue item 6; errors apart from failures, issue 9)."""
     results = []
     for r in summary.requirements:
         entry: dict[str, Any] = {
             "id": r.requirement.id,
             "level": r.requirement.level,
             "status": r.status,
-            "message": r.message,
+            "message": clean(r.message),
             "checks": r.checks,
         }
         results.append(entry)
-    return {"summary": summary.as_summary_dict(), "results": results}
+    return {
+        "summary": summary.as_summary_dict(),
+        "results": results,
+        "checks": [check_data(c) for c in summary.checks],
+    }
 
 
 class JsonReporter:

@@ -1,4 +1,10 @@
-"""JUnit XML: one testcase per check, named with the requirement IDs it verifies (item 6)."""
+"""JUnit XML: one testcase per check, named with the requirement IDs it verifies (item 6).
+
+A failed check is a ``<failure>`` (its ``type`` the requirement ID), a check that
+ended in an error is an ``<error>`` (its ``type`` the error kind), apart from
+failures as CI systems expect (issue 9). All text is sanitised: a server's
+frames cannot make the file invalid XML 1.0 or carry a token into CI logs.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from pathlib import Path
 
 from onsembl_conformance.events import Event, RunFinished, RunSummary
 from onsembl_conformance.reporters.console import failure_lines
+from onsembl_conformance.sanitize import clean, clean_block
 
 
 def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
@@ -17,13 +24,14 @@ def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
         name="onsembl-conformance",
         tests=str(len(summary.checks)),
         failures=str(summary.check_count("failed")),
-        errors="0",
+        errors=str(summary.check_count("error")),
         skipped=str(summary.check_count("skipped")),
         time=f"{summary.duration:.3f}",
     )
     props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", name="target", value=summary.target)
+    ET.SubElement(props, "property", name="target", value=clean(summary.target))
     ET.SubElement(props, "property", name="seed", value=str(summary.seed))
+    ET.SubElement(props, "property", name="messages_sent", value=str(summary.messages_sent))
     for result in summary.checks:
         ids = " ".join(result.spec.requirement_ids)
         case = ET.SubElement(
@@ -33,13 +41,22 @@ def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
             name=f"[{ids}] {result.spec.name}",
             time=f"{result.duration:.3f}",
         )
+        body = clean_block("\n".join(failure_lines(result, exchange_lines=200)))
         if result.status == "failed" and result.failure is not None:
             node = ET.SubElement(
-                case, "failure", message=result.message, type=result.failure.requirement_id
+                case,
+                "failure",
+                message=clean(result.message),
+                type=result.failure.requirement_id,
             )
-            node.text = "\n".join(failure_lines(result, exchange_lines=200))
+            node.text = body
+        elif result.status == "error" and result.error is not None:
+            node = ET.SubElement(
+                case, "error", message=clean(result.message), type=result.error.kind
+            )
+            node.text = body
         elif result.status == "skipped":
-            ET.SubElement(case, "skipped", message=result.message)
+            ET.SubElement(case, "skipped", message=clean(result.message))
     ET.indent(suites)
     return ET.ElementTree(suites)
 

@@ -43,7 +43,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Subcommand]]:
     commands: dict[str, Subcommand] = {}
     for module_name in SUBCOMMANDS:
         module: Subcommand = importlib.import_module(f"onsembl_spec.cli.{module_name}")
-        command_parser = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        epilog = getattr(module, "EPILOG", None)
+        command_parser = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter
+            if epilog
+            else argparse.HelpFormatter,
+        )
         module.add_arguments(command_parser)
         commands[module.NAME] = module
     return parser, commands

@@ -1,9 +1,9 @@
 """``onsembl check [URL]``: run the conformance suite against a server (issue #5).
 
 Without a URL it starts the bundled reference server on a free loopback port
-with a fast profile and checks it. Exit status: 0 every MUST requirement
-checked passed (and SHOULDs with ``--strict``), 1 a requirement failed, 2 the
-suite could not run.
+with a fast profile and checks it. Exit status (``EPILOG``): 0 conformant, 1 a
+requirement failed, 2 the suite could not run, 3 incomplete (a check ended in
+an error of the kit or the environment, nothing failed).
 """
 
 from __future__ import annotations
@@ -17,6 +17,19 @@ from onsembl_spec.profile import load_profile
 
 NAME = "check"
 HELP = "run the conformance suite against a server (the bundled one without URL)"
+EPILOG = """\
+exit status:
+  0  conformant: every MUST requirement checked passed (and every SHOULD with
+     --strict), and no check ended in an error
+  1  not conformant: a requirement failed (whatever else happened)
+  2  the suite could not run: bad arguments, profile or URL, a server that
+     does not start or cannot be reached
+  3  incomplete: nothing failed, but a check ended in an error (the kit's own
+     trouble, an inconclusive or nondeterministic outcome, a time limit,
+     --max-time): no verdict on the requirements it verifies
+
+--max-time defaults: 120 s with --quick, 600 s by default, 14400 s with --deep.
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +68,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs", metavar="N", type=int, default=4, help="checks run at once (default 4)"
     )
     parser.add_argument(
+        "--max-time", metavar="SECONDS", type=float, default=None,
+        help="wall-clock bound of the whole run: checks unfinished then are reported as "
+        "errors and the reports are still written (default 120 with --quick, 600, "
+        "14400 with --deep)",
+    )  # fmt: skip
+    parser.add_argument(
         "--server-command", metavar="CMD",
         help="without URL: start this command instead of the bundled server "
         "(it gets --host --port --jwt-secret --profile appended)",
@@ -78,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be positive")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.max_time is not None and args.max_time <= 0:
+        raise UsageError("--max-time must be positive")
     if args.server_command and args.url:
         raise UsageError("--server-command is for runs without URL")
     profile = load_profile(args.profile) if args.profile else None
@@ -108,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         transcripts_dir=Path(args.transcripts),
         server_command=shlex.split(args.server_command) if args.server_command else None,
         listeners=listeners,  # type: ignore[arg-type]
+        max_time=args.max_time,
     )
     summary = run_suite(options)
     return summary.exit_code

@@ -1,6 +1,7 @@
 """``onsembl replay FILE [URL]``: re-run a saved failure and say FIXED or FAILED (issue #5).
 
-Exit status: 0 FIXED, 1 FAILED, 2 the replay could not run.
+Exit status: 0 FIXED, 1 FAILED, 2 the replay could not run, 3 ERROR (the re-run
+ended in an error of the kit or the environment: no verdict).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from onsembl_conformance.replay import replay
     from onsembl_conformance.reporters.console import failure_lines
+    from onsembl_conformance.sanitize import clean
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
@@ -45,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     if outcome.fixed:
         print(f"FIXED: {name} ({req}) now passes")
         return 0
-    print(f"FAILED: {name}: {outcome.result.message}")
+    label, code = ("ERROR", 3) if outcome.result.status == "error" else ("FAILED", 1)
+    print(f"{label}: {name}: {clean(outcome.result.message)}")
     for line in failure_lines(outcome.result):
         print(line)
-    return 1
+    return code
