@@ -63,3 +63,23 @@ def test_replay_of_a_non_transcript(tmp_path: Path) -> None:
     bogus = tmp_path / "t.json"
     bogus.write_text("[]")
     assert_usage_failure(onsembl(["replay", str(bogus)], cwd=tmp_path), "not an onsembl transcript")
+
+
+def test_exit_code_table_in_help_and_readme(tmp_path: Path) -> None:
+    """The exit codes are documented the same way in ``--help`` and the README (issue 9)."""
+    import re
+
+    from onsembl_conformance.events import VERDICTS
+
+    help_text = onsembl(["check", "--help"], cwd=tmp_path).stdout
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for code in (0, 1, 2, 3):
+        assert re.search(rf"^\s+{code}\s+\S", help_text, re.M), (code, help_text[-1500:])
+        assert re.search(rf"^\s*\| `{code}` \| \S", readme, re.M), code
+    for code, verdict in VERDICTS.items():
+        assert f"{code}  {verdict}" in help_text.replace("\n    ", " ")
+    assert "--max-time" in help_text
+
+
+def test_bad_max_time(tmp_path: Path) -> None:
+    assert_usage_failure(onsembl(["check", "--max-time", "0"], cwd=tmp_path), "--max-time")
