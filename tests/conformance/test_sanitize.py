@@ -82,3 +82,24 @@ def test_every_reporter_is_sanitised(tmp_path: Path) -> None:
     ET.parse(tmp_path / "r.xml")  # valid XML 1.0
     json.loads(outputs["r.json"])
     assert isinstance(RunFinished, type)
+
+
+def test_the_session_scan_finds_a_token() -> None:
+    """The end-of-run scan of every output (tests/conftest.py) can fail."""
+    import importlib.util
+    import tempfile
+
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    loader = importlib.util.spec_from_file_location("root_conftest", path)
+    assert loader is not None and loader.loader is not None
+    root_conftest = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(root_conftest)
+    # outside the session's temporary directory, which the real scan reads
+    with tempfile.TemporaryDirectory() as name:
+        base = Path(name)
+        (base / "a").mkdir()
+        (base / "a" / "report.json").write_text(json.dumps({"x": TOKEN}))
+        (base / "clean.xml").write_text("<a/>")
+        (base / "token.bin").write_text(TOKEN)  # not an output the scan reads
+        scanned, leaks = root_conftest.tokens_in_outputs(base)
+    assert scanned == 2 and len(leaks) == 1 and leaks[0].startswith("a/report.json")
