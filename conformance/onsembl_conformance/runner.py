@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from websockets.asyncio.client import connect as ws_connect
-from websockets.exceptions import InvalidHandshake, InvalidStatus
 
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine, default_max_time, select
 from onsembl_conformance.events import Listener, RunSummary
+from onsembl_conformance.preflight import parse_url, preflight
 from onsembl_conformance.registry import CheckSpec, all_checks
-from onsembl_spec.errors import SuiteError, UsageError
+from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import Profile, profile_from_mapping
-from onsembl_spec.tokens import mint
 
 
 @dataclass
@@ -49,25 +45,6 @@ class RunOptions:
     """Wall-clock bound of the whole run (``--max-time``); ``None``: the mode's default."""
 
 
-async def probe(url: str, secret: str, timeout: float) -> None:
-    """Fail with :class:`SuiteError` when nothing answers at ``url`` (exit 2)."""
-    token = mint(secret, "onsembl-check-probe", ttl=60)
-    try:
-        ws = await ws_connect(
-            url,
-            additional_headers={"Authorization": f"Bearer {token}"},
-            open_timeout=timeout,
-            ping_interval=None,
-            compression=None,
-        )
-    except InvalidStatus:
-        return  # something answers HTTP; the checks say what is wrong (TRANS-1)
-    except (OSError, TimeoutError, InvalidHandshake) as err:
-        raise SuiteError(f"cannot reach {url}: {err}") from None
-    with suppress(Exception):
-        await ws.close()
-
-
 def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -> SuiteConfig:
     return SuiteConfig(
         url=url,
@@ -84,10 +61,17 @@ def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -
     )
 
 
+def _global_per_minute(profile: Profile) -> int | None:
+    for window in profile.global_windows():
+        if window.seconds == 60:
+            return window.limit
+    return None
+
+
 def run(options: RunOptions) -> RunSummary:
     """Run the selected checks; returns the summary (its ``exit_code`` is 0, 1 or 3)."""
-    if options.url is not None and not options.url.startswith(("ws://", "wss://")):
-        raise UsageError(f"URL must start with ws:// or wss://, not {options.url!r}")
+    if options.url is not None:
+        parse_url(options.url)  # a malformed URL is exit 2 before anything else
     if options.url is not None and not options.secret:
         raise UsageError("checking a URL needs --jwt-secret (the server's HS256 secret)")
     checks = select(
@@ -113,7 +97,14 @@ def run(options: RunOptions) -> RunSummary:
         profile = options.profile or Profile()
     try:
         config = suite_config(options, url, secret, profile)
-        asyncio.run(probe(url, secret, options.timeout))
+        asyncio.run(
+            preflight(
+                url,
+                secret,
+                timeout=max(options.timeout, 5.0),
+                global_per_minute=_global_per_minute(profile),
+            )
+        )
         max_time = options.max_time or default_max_time(quick=options.quick, deep=options.deep)
         engine = Engine(config, options.listeners, jobs=options.jobs, max_time=max_time)
         return asyncio.run(engine.run(checks))

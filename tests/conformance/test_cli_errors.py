@@ -27,7 +27,7 @@ def assert_usage_failure(result: object, fragment: str) -> None:
 def test_unreachable_url(tmp_path: Path) -> None:
     url = f"ws://127.0.0.1:{free_port()}/ws"
     result = onsembl(["check", url, "--jwt-secret", "s"], cwd=tmp_path, timeout=60)
-    assert_usage_failure(result, "cannot reach")
+    assert_usage_failure(result, "nothing is listening")
 
 
 def test_url_needs_secret(tmp_path: Path) -> None:

@@ -1,0 +1,266 @@
+"""The preflight: set-up mistakes diagnosed before any check runs (issue 10, part 1).
+
+A user pointing the suite at a server can get the URL, the path, the secret
+or the server itself wrong. None of those is the server breaking a
+requirement, so none may become a list of FAILs: the preflight tries, in
+order, what every check relies on, and the first step that does not work ends
+the run with :class:`SuiteError` (exit 2): one line naming the likely cause
+and the flag that fixes it, no transcript written.
+
+1. the URL parses: scheme ``ws``/``wss``, a host, a port in 1..65535, no user
+   information, no fragment (:func:`parse_url`);
+2. something listens at the host and port (:func:`_open`);
+3. the WebSocket handshake with a token the kit believes valid is accepted
+   (an HTTP status instead: 404 "is the path right?", 401/403 "is the secret
+   right?"; a TLS failure: "certificate not trusted");
+4. the server answers ``dashboard:connect`` with ``agent:list`` (PRES-1): a
+   close 1008 there means it refused the kit's token (wrong secret, algorithm,
+   audience or issuer); no answer or another message means it does not speak
+   this protocol version. A global ``RATE_LIMIT`` (the server's quota spent by
+   earlier runs) is waited out once (``retryAfter``, at most
+   :data:`MAX_QUOTA_WAIT` seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import ssl
+from contextlib import suppress
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
+
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from onsembl_conformance.sanitize import clean
+from onsembl_spec.errors import SuiteError
+from onsembl_spec.tokens import mint
+from onsembl_spec.wire import now_timestamp
+
+MAX_QUOTA_WAIT = 65.0
+"""Longest the preflight waits for a server's global rate-limit window to free a slot."""
+
+SECRET_HINT = "is --jwt-secret the server's HS256 secret?"
+
+
+def parse_url(url: str) -> SplitResult:
+    """``url`` split, or :class:`SuiteError` with the reason it cannot be a server's URL."""
+    shown = clean(url)
+    if not url.startswith(("ws://", "wss://")):
+        raise SuiteError(f"malformed URL {shown!r}: it must start with ws:// or wss://")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as err:
+        reason = str(err)
+        if "Port" in reason or "port" in reason:
+            reason = "the port must be a number from 1 to 65535"
+        elif "IPv6" in reason:
+            reason = "an IPv6 address must be closed with ']' (ws://[::1]:3001/ws)"
+        raise SuiteError(f"malformed URL {shown!r}: {reason}") from None
+    if not parts.hostname:
+        raise SuiteError(f"malformed URL {shown!r}: no host (ws://HOST:PORT/PATH)")
+    if port == 0:
+        raise SuiteError(f"malformed URL {shown!r}: the port must be a number from 1 to 65535")
+    if parts.username is not None or parts.password is not None:
+        raise SuiteError(
+            f"malformed URL {clean(_without_userinfo(parts))!r}: it holds user information "
+            "(user:password@); give credentials as a token (--jwt-secret), not in the URL"
+        )
+    if parts.fragment:
+        raise SuiteError(f"malformed URL {shown!r}: a WebSocket URL has no #fragment")
+    return parts
+
+
+def _without_userinfo(parts: SplitResult) -> str:
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://***@{host}{parts.path}"
+
+
+def _address(parts: SplitResult) -> tuple[str, int]:
+    assert parts.hostname is not None
+    return parts.hostname, parts.port or (443 if parts.scheme == "wss" else 80)
+
+
+async def _reachable(parts: SplitResult, timeout: float) -> None:
+    """Something accepts TCP connections at the URL's host and port."""
+    host, port = _address(parts)
+    where = f"{host}:{port}"
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except socket.gaierror:
+        raise SuiteError(f"cannot resolve host {clean(host)!r}: is the URL right?") from None
+    except ConnectionRefusedError:
+        raise SuiteError(
+            f"nothing is listening on {clean(where)}: is the server running, and the port right?"
+        ) from None
+    except TimeoutError:
+        raise SuiteError(
+            f"no answer from {clean(where)} within {timeout:g}s: is the host right, "
+            "or a firewall in the way?"
+        ) from None
+    except OSError as err:
+        raise SuiteError(f"cannot reach {clean(where)}: {clean(err.strerror or err)}") from None
+    writer.close()
+    with suppress(Exception):
+        await writer.wait_closed()
+
+
+async def _handshake(
+    url: str, token: str, timeout: float, ssl_context: ssl.SSLContext | None
+) -> ClientConnection:
+    path = urlsplit(url).path or "/"
+    kwargs: dict[str, Any] = {}
+    if ssl_context is not None:
+        kwargs["ssl"] = ssl_context
+    try:
+        return await ws_connect(
+            url,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            open_timeout=timeout,
+            close_timeout=timeout,
+            ping_interval=None,
+            compression=None,
+            max_size=1 << 20,
+            user_agent_header="onsembl-conformance (preflight)",
+            **kwargs,
+        )
+    except InvalidStatus as err:
+        status = err.response.status_code
+        if status == 404:
+            raise SuiteError(
+                f"HTTP 404 at {clean(path)!r}: is the path right? the default is /ws"
+            ) from None
+        if status in (401, 403):
+            raise SuiteError(
+                f"the server refused the kit's token at the handshake (HTTP {status}): "
+                f"{SECRET_HINT}"
+            ) from None
+        raise SuiteError(
+            f"HTTP {status} instead of a WebSocket handshake at {clean(path)!r}: "
+            "is the URL that of the WebSocket endpoint?"
+        ) from None
+    except ssl.SSLCertVerificationError as err:
+        raise SuiteError(
+            f"the server's TLS certificate is not trusted ({clean(err.verify_message)})"
+        ) from None
+    except ssl.SSLError as err:
+        raise SuiteError(f"TLS handshake failed: {clean(err.reason or err)}") from None
+    except TimeoutError:
+        raise SuiteError(
+            f"the WebSocket handshake did not complete within {timeout:g}s"
+            + (": does the server expect wss://?" if url.startswith("ws://") else "")
+        ) from None
+    except (InvalidHandshake, OSError, EOFError) as err:
+        hint = ": does the server expect wss://?" if url.startswith("ws://") else ""
+        raise SuiteError(
+            f"the WebSocket handshake failed ({clean(type(err).__name__)}: "
+            f"{clean(str(err)[:160])}){hint}"
+        ) from None
+
+
+def _global_retry_after(reply: dict[str, Any], global_per_minute: int | None) -> int | None:
+    """``retryAfter`` when ``reply`` refuses for the global scope (RATE-9), else ``None``."""
+    if reply.get("type") != "connection:error" or reply.get("code") != "RATE_LIMIT":
+        return None
+    limits = reply.get("limits")
+    if not isinstance(limits, dict) or "perSecond" in limits:
+        return None
+    minute = limits.get("perMinute")
+    if (
+        global_per_minute is not None
+        and isinstance(minute, dict)
+        and minute.get("limit") != global_per_minute
+    ):
+        return None
+    retry = reply.get("retryAfter")
+    return retry if isinstance(retry, int) and retry > 0 else None
+
+
+async def _identify(ws: ClientConnection, timeout: float) -> dict[str, Any]:
+    """Send ``dashboard:connect``; the first reply that is not a ping, or a SuiteError."""
+    hello = {
+        "type": "dashboard:connect",
+        "dashboardId": "onsembl-preflight",
+        "timestamp": now_timestamp(),
+    }
+    await ws.send(json.dumps(hello))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        remaining = deadline - loop.time()
+        try:
+            frame = await asyncio.wait_for(ws.recv(), max(remaining, 0.001))
+        except TimeoutError:
+            raise SuiteError(
+                f"the server does not answer dashboard:connect with agent:list within "
+                f"{timeout:g}s: is it an Onsembl 1.4 server (not another protocol or version)?"
+            ) from None
+        except ConnectionClosed as err:
+            rcvd = err.rcvd
+            if rcvd is not None and rcvd.code == 1008:
+                raise SuiteError(
+                    "the server closed with 1008 (policy violation) right after the "
+                    f"handshake: it refused the kit's token; {SECRET_HINT} "
+                    "(right algorithm, audience, issuer?)"
+                ) from None
+            how = f"code {rcvd.code} {clean(rcvd.reason)!r}" if rcvd else "without a close frame"
+            raise SuiteError(
+                f"the server closed the connection ({how}) instead of answering "
+                "dashboard:connect: is it an Onsembl 1.4 server?"
+            ) from None
+        try:
+            reply = json.loads(frame)
+        except (TypeError, ValueError):
+            reply = None
+        if not isinstance(reply, dict) or not isinstance(reply.get("type"), str):
+            shown = clean(frame if isinstance(frame, str) else f"<{len(frame)} binary bytes>")
+            raise SuiteError(
+                f"the server answered dashboard:connect with {shown[:120]!r}, not an "
+                "Onsembl message: is it an Onsembl 1.4 server?"
+            )
+        if reply["type"] in ("heartbeat:ping", "auth:refresh-needed"):
+            continue
+        return reply
+
+
+async def preflight(
+    url: str,
+    secret: str,
+    *,
+    timeout: float,
+    global_per_minute: int | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Every step of the module docstring; :class:`SuiteError` at the first that fails."""
+    parts = parse_url(url)
+    await _reachable(parts, timeout)
+    waited = 0.0
+    while True:
+        token = mint(secret, "onsembl-check-preflight", ttl=300)
+        ws = await _handshake(url, token, timeout, ssl_context)
+        try:
+            reply = await _identify(ws, timeout)
+        finally:
+            with suppress(Exception):
+                await asyncio.wait_for(ws.close(), timeout)
+        if reply["type"] == "agent:list":
+            return
+        retry = _global_retry_after(reply, global_per_minute)
+        if retry is not None and waited + retry <= MAX_QUOTA_WAIT:
+            await asyncio.sleep(retry)
+            waited += retry
+            continue
+        if retry is not None:
+            raise SuiteError(
+                f"the server's global rate limit is spent (retryAfter {retry}s): "
+                "other traffic is using its quota; try again later"
+            )
+        shown = clean(json.dumps(reply)[:160])
+        raise SuiteError(
+            f"the server answered dashboard:connect with {shown} instead of agent:list: "
+            "is it an Onsembl 1.4 server (or does it want another path or token)?"
+        )
