@@ -12,7 +12,7 @@ import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +124,8 @@ def toy_server(behaviour: Callable[[ServerConnection], Any]) -> Iterator[str]:
         stop["loop"], stop["event"] = loop, asyncio.Event()
 
         async def handler(ws: ServerConnection) -> None:
-            try:
+            with suppress(ConnectionClosed):
                 await behaviour(ws)
-            except ConnectionClosed:
-                pass
 
         async with serve(handler, "127.0.0.1", port):
             ready.set()
@@ -188,7 +186,10 @@ def test_global_rate_limit_is_recognised() -> None:
         "type": "connection:error",
         "code": "RATE_LIMIT",
         "retryAfter": 7,
-        "limits": {"perMinute": {"used": 10000, "limit": 10000}, "perHour": {"used": 1, "limit": 2}},
+        "limits": {
+            "perMinute": {"used": 10000, "limit": 10000},
+            "perHour": {"used": 1, "limit": 2},
+        },
     }
     assert _global_retry_after(refusal, 10000) == 7
     assert _global_retry_after(refusal, None) == 7
