@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.profile_hints import hint
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure
 
@@ -37,7 +38,9 @@ async def check_silent_connection(ctx: CheckContext) -> None:
     pinged = ctx.transcript.now() - started
     if pinged < interval - 0.3:
         raise CheckFailure(
-            "HB-2", f"a ping after {interval:g}s of silence", f"one after {pinged:.2f}s"
+            "HB-2",
+            f"a ping after {interval:g}s of silence",
+            f"one after {pinged:.2f}s" + hint("heartbeat.interval_s", pinged, interval),
         )
     if timeout > 2 * interval + 0.5:  # room for a second ping before the close
         await conn.expect(
@@ -45,8 +48,11 @@ async def check_silent_connection(ctx: CheckContext) -> None:
         )
     closed = await conn.expect_close(1001, "HB-3", within=timeout + 2.0)
     if closed - started < timeout - 0.3:
+        took = closed - started
         raise CheckFailure(
-            "HB-3", f"close 1001 after {timeout:g}s", f"after {closed - started:.2f}s"
+            "HB-3",
+            f"close 1001 after {timeout:g}s",
+            f"after {took:.2f}s" + hint("heartbeat.timeout_s", took, timeout),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.profile_hints import hint
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure
 
@@ -40,10 +41,19 @@ async def check_identification_timeout(ctx: CheckContext) -> None:
     limit = ctx.profile.identify_timeout_s
     conn = await ctx.connect(ctx.recipe())
     opened = ctx.transcript.now()
-    closed = await conn.expect_close(1008, "IDENT-3", within=limit + 2.0)
+    try:
+        closed = await conn.expect_close(1008, "IDENT-3", within=limit + 2.0)
+    except CheckFailure as err:
+        if conn.closed.is_set():
+            raise
+        err.actual += hint("identify_timeout_s", None, limit)
+        raise
     if closed - opened < limit - 0.25:
+        took = closed - opened
         raise CheckFailure(
-            "IDENT-3", f"close after {limit:g}s", f"closed after {closed - opened:.2f}s"
+            "IDENT-3",
+            f"close after {limit:g}s",
+            f"closed after {took:.2f}s" + hint("identify_timeout_s", took, limit),
         )
 
 
