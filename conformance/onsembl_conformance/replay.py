@@ -17,6 +17,7 @@ from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine
 from onsembl_conformance.events import CheckResult
 from onsembl_conformance.registry import get_check
+from onsembl_conformance.runner import use_hypothesis_home
 from onsembl_spec.errors import TranscriptError, UsageError
 from onsembl_spec.profile import Profile, profile_from_mapping
 
@@ -38,6 +39,7 @@ def replay(
 ) -> ReplayOutcome:
     """Re-run the transcript's check against ``url`` (or a fresh bundled server)."""
     data = transcripts.load(path)
+    use_hypothesis_home()
     try:
         spec = get_check(str(data["check"]))
     except KeyError:

@@ -8,6 +8,8 @@ requirement failed, 2 the suite could not run (raised as :class:`SuiteError` /
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,31 @@ def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -
     )
 
 
+def hypothesis_home() -> Path:
+    """Where hypothesis keeps its files during a run (its constants cache; the example
+    database is off): ``$HYPOTHESIS_STORAGE_DIRECTORY`` when set, else
+    ``$XDG_CACHE_HOME/onsembl/hypothesis`` (``~/.cache/onsembl/hypothesis``), never a
+    ``.hypothesis/`` in the directory the user ran from (issue 10)."""
+    explicit = os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
+    if explicit:
+        return Path(explicit)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "onsembl" / "hypothesis"
+
+
+def use_hypothesis_home() -> None:
+    """Point hypothesis at :func:`hypothesis_home` (a temporary one if it is not writable)."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = hypothesis_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        home = Path(tempfile.gettempdir()) / "onsembl-hypothesis"
+        home.mkdir(parents=True, exist_ok=True)
+    set_hypothesis_home_dir(home)
+
+
 def _global_per_minute(profile: Profile) -> int | None:
     for window in profile.global_windows():
         if window.seconds == 60:
@@ -72,6 +99,7 @@ def run(options: RunOptions) -> RunSummary:
     """Run the selected checks; returns the summary (its ``exit_code`` is 0, 1 or 3)."""
     if options.url is not None:
         parse_url(options.url)  # a malformed URL is exit 2 before anything else
+    use_hypothesis_home()
     if options.url is not None and not options.secret:
         raise UsageError("checking a URL needs --jwt-secret (the server's HS256 secret)")
     checks = select(

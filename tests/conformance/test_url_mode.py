@@ -43,3 +43,24 @@ def test_check_a_running_server_by_url(tmp_path: Path) -> None:
     assert "SKIP shutdown_closes_1001" in result.stdout  # needs a server of its own
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["summary"]["requirements"]["failed"] == 0
+
+
+def test_hypothesis_files_stay_out_of_the_working_directory(tmp_path: Path) -> None:
+    """Property checks leave no ``.hypothesis/`` where the user ran the suite (issue 10)."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "onsembl_spec", "check", "--only", "valid_messages_accepted",
+         "--quick", "--seed", "3"],
+        cwd=work, env={**env, "XDG_CACHE_HOME": str(cache)},
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert not (work / ".hypothesis").exists()
+    assert (cache / "onsembl" / "hypothesis").is_dir()
