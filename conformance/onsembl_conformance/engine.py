@@ -24,6 +24,7 @@ from pathlib import Path
 from hypothesis.errors import Flaky, FlakyFailure, Unsatisfiable
 
 from onsembl_conformance import transcript as transcripts
+from onsembl_conformance.baseline import Baseline, compare
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.events import (
     EXIT_CONFORMANT,
@@ -124,11 +125,13 @@ class Engine:
         listeners: Sequence[Listener],
         jobs: int = 4,
         max_time: float | None = None,
+        baseline: Baseline | None = None,
     ) -> None:
         self.config = config
         self.listeners = list(listeners)
         self.jobs = max(1, jobs)
         self.max_time = max_time
+        self.baseline = baseline
         self._deadline: float | None = None
 
     def emit(self, event: object) -> None:
@@ -332,7 +335,7 @@ class Engine:
         )
         errored = any(r.status == "error" for r in results)
         timed_out = any(r.error is not None and r.error.kind == "max-time" for r in results)
-        return RunSummary(
+        summary = RunSummary(
             target=self.config.url,
             seed=self.config.seed,
             duration=duration,
@@ -343,6 +346,14 @@ class Engine:
             max_time=self.max_time,
             timed_out=timed_out,
         )
+        if self.baseline is not None:
+            outcome = compare(summary, self.baseline, failing_levels)
+            summary.baseline = outcome
+            failed = not outcome.passes
+            summary.exit_code = (
+                EXIT_FAILED if failed else EXIT_INCOMPLETE if errored else EXIT_CONFORMANT
+            )
+        return summary
 
 
 def _one_line(err: BaseException) -> str:

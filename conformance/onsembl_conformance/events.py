@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from onsembl_conformance.baseline import BaselineOutcome
 from onsembl_conformance.registry import CheckSpec
 from onsembl_spec.errors import CheckFailure
 from onsembl_spec.spec import Requirement
@@ -80,6 +81,8 @@ class RunSummary:
     exit_code: int
     strict: bool
     max_time: float | None = None
+    baseline: BaselineOutcome | None = None
+    """How the failures compare with ``--baseline`` (``None``: no baseline given)."""
     timed_out: bool = False
     """The run's ``--max-time`` passed before every check finished."""
 
@@ -106,6 +109,7 @@ class RunSummary:
             "messages_sent": self.messages_sent,
             "max_time_s": self.max_time,
             "timed_out": self.timed_out,
+            "baseline": self.baseline.as_dict() if self.baseline is not None else None,
         }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onsembl_conformance.baseline import Baseline
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine, default_max_time, select
@@ -45,6 +46,7 @@ class RunOptions:
     checks: list[CheckSpec] | None = None
     max_time: float | None = None
     """Wall-clock bound of the whole run (``--max-time``); ``None``: the mode's default."""
+    baseline: Baseline | None = None
 
 
 def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -> SuiteConfig:
@@ -134,7 +136,13 @@ def run(options: RunOptions) -> RunSummary:
             )
         )
         max_time = options.max_time or default_max_time(quick=options.quick, deep=options.deep)
-        engine = Engine(config, options.listeners, jobs=options.jobs, max_time=max_time)
+        engine = Engine(
+            config,
+            options.listeners,
+            jobs=options.jobs,
+            max_time=max_time,
+            baseline=options.baseline,
+        )
         return asyncio.run(engine.run(checks))
     finally:
         if server is not None:

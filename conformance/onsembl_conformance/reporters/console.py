@@ -105,6 +105,16 @@ class ConsoleReporter:
             for c in errors:
                 ids = ",".join(c.spec.requirement_ids)
                 self.write(f"  {c.spec.name} [{ids}]: {clean(c.message)}")
+        if summary.baseline is not None:
+            b = summary.baseline
+            self.write(
+                f"Baseline: {len(b.expected)} expected failures, {len(b.unexpected)} "
+                f"unexpected, {len(b.stale)} stale, {len(b.unchecked)} not checked"
+            )
+            for item in b.unexpected:
+                self.write(f"  unexpected failure: {item} (not in the baseline)")
+            for item in b.stale:
+                self.write(f"  stale entry: {item} now passes: delete it from the baseline")
         if summary.timed_out:
             self.write(f"The run's --max-time of {summary.max_time:g}s passed.")
         checks = ", ".join(

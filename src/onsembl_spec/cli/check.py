@@ -28,6 +28,9 @@ exit status:
      trouble, an inconclusive or nondeterministic outcome, a time limit,
      --max-time): no verdict on the requirements it verifies
 
+  With --baseline FILE, 1 also means an unexpected failure or a stale entry
+  (a listed item that now passes); expected failures alone give 0.
+
 --max-time defaults: 120 s with --quick, 600 s by default, 14400 s with --deep.
 """
 
@@ -68,6 +71,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs", metavar="N", type=int, default=4, help="checks run at once (default 4)"
     )
     parser.add_argument(
+        "--baseline", metavar="FILE",
+        help="YAML of requirement IDs or check names expected to fail, each with a reason: "
+        "the run passes when exactly those fail (a listed item that passes is stale)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="write the baseline of this run's failures"
+    )
+    parser.add_argument(
         "--max-time", metavar="SECONDS", type=float, default=None,
         help="wall-clock bound of the whole run: checks unfinished then are reported as "
         "errors and the reports are still written (default 120 with --quick, 600, "
@@ -83,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import random
 
+    from onsembl_conformance.baseline import baseline_text, load_baseline
     from onsembl_conformance.engine import parse_selectors
     from onsembl_conformance.reporters import (
         ConsoleReporter,
@@ -114,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
             if not path.parent.is_dir():
                 raise UsageError(f"cannot write {option}: no directory {path.parent}")
             listeners.append(reporter(path))
+    baseline = load_baseline(args.baseline) if args.baseline else None
+    if args.write_baseline and not Path(args.write_baseline).parent.is_dir():
+        raise UsageError(f"cannot write {args.write_baseline}: no such directory")
     options = RunOptions(
         url=args.url,
         secret=args.jwt_secret,
@@ -130,6 +145,9 @@ def run(args: argparse.Namespace) -> int:
         server_command=shlex.split(args.server_command) if args.server_command else None,
         listeners=listeners,  # type: ignore[arg-type]
         max_time=args.max_time,
+        baseline=baseline,
     )
     summary = run_suite(options)
+    if args.write_baseline:
+        Path(args.write_baseline).write_text(baseline_text(summary), encoding="utf-8")
     return summary.exit_code
