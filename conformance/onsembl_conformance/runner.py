@@ -103,7 +103,10 @@ def run(options: RunOptions) -> RunSummary:
         parse_url(options.url)  # a malformed URL is exit 2 before anything else
     use_hypothesis_home()
     if options.url is not None and not options.secret:
-        raise UsageError("checking a URL needs --jwt-secret (the server's HS256 secret)")
+        raise UsageError(
+            "checking a URL needs the server's HS256 secret: --jwt-secret S or "
+            "the environment variable ONSEMBL_JWT_SECRET"
+        )
     checks = select(
         options.checks if options.checks is not None else all_checks(),
         only=options.only,

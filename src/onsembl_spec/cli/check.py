@@ -9,6 +9,7 @@ an error of the kit or the environment, nothing failed).
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from pathlib import Path
 
@@ -38,7 +39,8 @@ exit status:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("url", metavar="URL", nargs="?", help="ws://HOST:PORT/PATH of the server")
     parser.add_argument(
-        "--jwt-secret", metavar="S", help="the server's HS256 secret (required with URL)"
+        "--jwt-secret", metavar="S",
+        help="the server's HS256 secret (with URL; default: $ONSEMBL_JWT_SECRET)"
     )
     parser.add_argument("--profile", metavar="FILE", help="the server's limits and timings (R16)")
     parser.add_argument(
@@ -131,7 +133,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.write_baseline}: no such directory")
     options = RunOptions(
         url=args.url,
-        secret=args.jwt_secret,
+        secret=args.jwt_secret
+        if args.jwt_secret is not None
+        else (os.environ.get("ONSEMBL_JWT_SECRET") if args.url else None),
         profile=profile,
         only=parse_selectors(args.only),
         exclude=parse_selectors(args.exclude),
