@@ -24,6 +24,8 @@ def test_defaults_are_the_documents_numbers() -> None:
     ping = profile.type_windows("heartbeat:ping") or ()
     assert [(w.seconds, w.limit) for w in ping] == [(60, 60)]
     assert profile.type_windows("agent:status") is None
+    assert (profile.output_batch, profile.output_compress, profile.plain_output) == (
+        False, False, True)
 
 
 def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
@@ -33,6 +35,14 @@ def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
     assert profile.identify_timeout_s == 0.5
     assert [w.limit for w in profile.connection_windows()] == [10, 7, 1000]
     assert profile.max_queue == DEFAULTS["max_queue"]
+
+
+def test_output_keys_turn_wrapping_on_one_at_a_time() -> None:
+    """PROF-1, TERM-5: ``output`` is the configuration that allows batch and compressed."""
+    batch = profile_from_mapping({"output": {"batch": True}})
+    assert (batch.output_batch, batch.output_compress, batch.plain_output) == (True, False, False)
+    both = profile_from_mapping({"output": {"batch": True, "compress": True}})
+    assert (both.output_batch, both.output_compress, both.plain_output) == (True, True, False)
 
 
 def test_null_switches_a_limit_off() -> None:
@@ -54,6 +64,10 @@ def test_null_switches_a_limit_off() -> None:
         ({"limits": {"types": {"no:such": {"per_minute": 1}}}}, "unknown message type"),
         ({"limits": {"types": {"agent:status": {"per_week": 1}}}}, "per_week"),
         ({"allowed_origins": "https://a.example"}, "allowed_origins"),
+        ({"output": {"batch": "yes"}}, "output.batch must be true or false"),
+        ({"output": {"compress": 1}}, "output.compress must be true or false"),
+        ({"output": {"gzip": True}}, "unknown profile key output.gzip"),
+        ({"output": True}, "output must be a mapping"),
     ],
 )
 def test_bad_profiles_name_the_key(override: dict[str, object], message: str) -> None:

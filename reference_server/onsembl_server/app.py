@@ -2,8 +2,10 @@
 
 It owns what only I/O can do: the HTTP upgrade (TRANS-1, TRANS-2), frame
 kinds and sizes (TRANS-4..TRANS-8, left to ``websockets`` where it does them
-right), one timer wake-up at the core's next deadline, bounded outbound
-buffers (CLOSE-7) and shutdown with 1001 (CLOSE-2).
+right), permessage-deflate when configured (TRANS-9), one timer wake-up at
+the core's next deadline, bounded outbound buffers (CLOSE-7), forwarded
+messages batched or compressed when the profile's ``output`` says so (TERM-3,
+TERM-5) and shutdown with 1001 (CLOSE-2).
 
 Usage::
 
@@ -14,9 +16,11 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import base64
+import gzip
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -33,9 +37,17 @@ from onsembl_server.seclog import SecurityLog
 from onsembl_spec.errors import ServerConfigError
 from onsembl_spec.profile import Profile
 from onsembl_spec.protocol import CloseCode
+from onsembl_spec.wire import BATCH_MAX, now_timestamp
 
 SLOW_CONSUMER_REASON = "slow consumer"
 """Reason of the 1001 close of CLOSE-7."""
+
+COMPRESS_OVER_BYTES = 1024
+"""TERM-3: only a forwarded message of more than 1 KiB may be wrapped in ``compressed``."""
+
+_BATCH_HEAD = b'{"type":"batch","messages":['
+_BATCH_ROOM = len(_BATCH_HEAD) + len(b'],"count":100,"timestamp":"2024-01-01T00:00:00.000Z"}')
+"""Bytes of a ``batch`` around its messages (their commas aside)."""
 
 
 @dataclass
@@ -45,6 +57,9 @@ class ServerConfig:
     ``max_outbound_bytes`` bounds each connection's unsent bytes (CLOSE-7):
     past it the connection is closed with 1001 ``slow consumer``, so one
     dashboard that stops reading costs at most that much memory.
+    ``permessage_deflate`` accepts the extension when a client offers it
+    (TRANS-9; declined by default). Batching and compression of forwarded
+    messages are the profile's ``output`` keys (TERM-5).
     """
 
     host: str = "127.0.0.1"
@@ -55,6 +70,39 @@ class ServerConfig:
     max_outbound_bytes: int = 4 * 1024 * 1024
     close_timeout_s: float = 5.0
     security_log: SecurityLog | None = None
+    permessage_deflate: bool = False
+
+
+class _Forwarded(bytes):
+    """A forwarded message's frame that may share a ``batch`` with its neighbours (TERM-3)."""
+
+    __slots__ = ()
+
+
+def compressed_frame(data: bytes, message_type: str) -> bytes:
+    """``data`` (a message's UTF-8 JSON text, unchanged) wrapped in ``compressed`` (COMP-1)."""
+    stream = gzip.compress(data, compresslevel=6, mtime=0)
+    return (
+        b'{"type":"compressed","algorithm":"gzip","originalType":"%s","originalSize":%d,'
+        b'"compressedSize":%d,"data":"%s","timestamp":"%s"}'
+        % (
+            message_type.encode(),
+            len(data),
+            len(stream),
+            base64.b64encode(stream),
+            now_timestamp().encode(),
+        )
+    )
+
+
+def batch_frame(frames: list[bytes], timestamp: bytes) -> bytes:
+    """Message texts (each one JSON object) grouped in one ``batch`` (BATCH-1's count right)."""
+    return b'%s%s],"count":%d,"timestamp":"%s"}' % (
+        _BATCH_HEAD,
+        b",".join(frames),
+        len(frames),
+        timestamp,
+    )
 
 
 class _Outbox:
@@ -70,6 +118,14 @@ class _Outbox:
         self._pending: dict[ServerConnection, list[bytes]] = {}
         self._pending_bytes: dict[ServerConnection, int] = {}
         self._flush_scheduled = False
+        profile = server.config.profile
+        self._batch = profile.output_batch
+        self._compress = profile.output_compress
+        self._batch_room = profile.max_message_bytes - _BATCH_ROOM
+        self.forward: Callable[[Iterable[int], str, str], None] = (
+            self.send_many if profile.plain_output else self._forward_wrapped
+        )
+        """TERM-5: forwarded messages are plain (``send_many`` itself) unless ``output`` says."""
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
         """The connection, unless it is closing or its unsent bytes are over the bound (CLOSE-7)."""
@@ -92,13 +148,34 @@ class _Outbox:
         if connection is not None:
             self._queue(connection, text.encode())
 
-    def send_many(self, conn_ids: Iterable[int], text: str) -> None:
+    def send_many(self, conn_ids: Iterable[int], text: str, message_type: str = "") -> None:
         """Encode once; never wait for a reader (one slow dashboard blocks no one)."""
         data: bytes | None = None
         for connection in map(self._writable, conn_ids):
             if connection is not None:
                 if data is None:
                     data = text.encode()
+                self._queue(connection, data)
+
+    def _forward_wrapped(self, conn_ids: Iterable[int], text: str, message_type: str) -> None:
+        """TERM-3 as the profile's ``output`` allows: compress once, batch per connection.
+
+        A forwarded message of more than 1 KiB is wrapped in ``compressed``
+        when ``output.compress`` is on and the wrapper is the shorter; with
+        ``output.batch`` on, :meth:`flush` groups the forwarded frames queued
+        for a connection in the same event-loop iteration in ``batch``.
+        """
+        data: bytes | None = None
+        for connection in map(self._writable, conn_ids):
+            if connection is not None:
+                if data is None:
+                    data = text.encode()
+                    if self._compress and len(data) > COMPRESS_OVER_BYTES:
+                        wrapped = compressed_frame(data, message_type)
+                        if len(wrapped) < len(data):
+                            data = wrapped
+                    if self._batch:
+                        data = _Forwarded(data)
                 self._queue(connection, data)
 
     def _queue(self, connection: ServerConnection, data: bytes) -> None:
@@ -124,12 +201,13 @@ class _Outbox:
         self._flush_scheduled = False
         pending, self._pending = self._pending, {}
         self._pending_bytes = {}
+        batching = self._batch
         for connection, frames in pending.items():
             protocol = connection.protocol
             if protocol.state is not State.OPEN:
                 continue
             try:
-                for data in frames:
+                for data in self._batched(frames) if batching else frames:
                     protocol.send_text(data)
                 connection.transport.write(b"".join(protocol.data_to_send()))
             except Exception:  # CLOSE-5; a connection failing must not stop the others
@@ -138,6 +216,34 @@ class _Outbox:
                 )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+
+    def _batched(self, frames: list[bytes]) -> list[bytes]:
+        """TERM-3: runs of forwarded frames grouped in ``batch``, in order; other frames as is.
+
+        A batch holds at most 100 messages (BATCH_MAX) and is never longer
+        than ``max_message_bytes``; a forwarded frame too long to fit in a
+        batch of its own goes out plain.
+        """
+        out: list[bytes] = []
+        run: list[bytes] = []
+        size = 0
+        timestamp = now_timestamp().encode()
+        room = self._batch_room
+        for data in frames:
+            if type(data) is not _Forwarded or len(data) > room:
+                if run:
+                    out.append(batch_frame(run, timestamp))
+                    run, size = [], 0
+                out.append(data)
+                continue
+            if run and (len(run) == BATCH_MAX or size + len(data) + 1 > room):
+                out.append(batch_frame(run, timestamp))
+                run, size = [], 0
+            run.append(data)
+            size += len(data) + 1
+        if run:
+            out.append(batch_frame(run, timestamp))
+        return out
 
     def close(self, conn_id: int, code: int, reason: str) -> None:
         if conn_id in self.closing:
@@ -200,7 +306,7 @@ class ReferenceServer:
                 self.config.port,
                 process_request=self._process_request,
                 ping_interval=None,  # HB-4: only protocol messages count as life
-                compression=None,  # TRANS-9: declined
+                compression="deflate" if self.config.permessage_deflate else None,  # TRANS-9
                 max_size=self.config.profile.max_message_bytes,  # TRANS-6, TRANS-7, TRANS-8
                 max_queue=4,
                 close_timeout=self.config.close_timeout_s,

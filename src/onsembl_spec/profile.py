@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
             "heartbeat:ping": {"per_minute": 60},
         },
     },
+    "output": {"batch": False, "compress": False},
 }
 """PROF-1: the keys and their defaults."""
 
@@ -103,6 +104,22 @@ class Profile:
     def heartbeat_timeout_s(self) -> float:
         return float(self.data["heartbeat"]["timeout_s"])
 
+    @property
+    def output_batch(self) -> bool:
+        """``output.batch``: forwarded messages may go grouped in ``batch`` (TERM-3, TERM-5)."""
+        return bool(self.data["output"]["batch"])
+
+    @property
+    def output_compress(self) -> bool:
+        """``output.compress``: the server may wrap forwarded messages over 1 KiB in ``compressed``
+        (TERM-3, TERM-5)."""
+        return bool(self.data["output"]["compress"])
+
+    @property
+    def plain_output(self) -> bool:
+        """Neither batching nor compression is on: the server sends plain messages (TERM-5)."""
+        return not (self.output_batch or self.output_compress)
+
     def global_windows(self) -> tuple[Window, ...]:
         """Windows of the server-wide scope (RATE-1)."""
         return _windows(self.data["limits"]["global"])
@@ -169,6 +186,9 @@ def _validate(data: Mapping[str, Any]) -> None:
         _check_positive(key, data[key], integer=False)
     for key in ("interval_s", "timeout_s"):
         _check_positive(f"heartbeat.{key}", data["heartbeat"][key], integer=False)
+    for key in ("batch", "compress"):
+        if not isinstance(data["output"][key], bool):
+            raise ProfileError(f"profile key output.{key} must be true or false")
     origins = data["allowed_origins"]
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
         raise ProfileError("profile key allowed_origins must be a list of strings")

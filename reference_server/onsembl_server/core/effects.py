@@ -1,4 +1,4 @@
-"""What the core asks the I/O layer to do: send texts and close connections."""
+"""What the core asks the I/O layer to do: send texts, forward messages and close connections."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ class Effects(Protocol):
 
     def send_many(self, conn_ids: Iterable[int], text: str) -> None:
         """Queue the same text frame for several connections (serialized once)."""
+
+    def forward(self, conn_ids: Iterable[int], text: str, message_type: str) -> None:
+        """Queue a forwarded message (MSG-13) of ``message_type`` for several connections.
+
+        Sent plain unless the profile's ``output`` turns batching or
+        compression on (TERM-5); then the I/O layer may group it in ``batch``
+        or wrap it in ``compressed`` (TERM-3).
+        """
 
     def close(self, conn_id: int, code: int, reason: str) -> None:
         """Close one connection with a close frame (CLOSE-6)."""
@@ -33,6 +41,9 @@ class RecordingEffects:
     def send_many(self, conn_ids: Iterable[int], text: str) -> None:
         for conn_id in conn_ids:
             self.sent.append((conn_id, text))
+
+    def forward(self, conn_ids: Iterable[int], text: str, message_type: str) -> None:
+        self.send_many(conn_ids, text)
 
     def close(self, conn_id: int, code: int, reason: str) -> None:
         self.closed.append((conn_id, code, reason))

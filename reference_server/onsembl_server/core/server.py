@@ -655,7 +655,7 @@ class ServerCore:
         """MSG-13, TEN-2: forward unchanged (the received text itself when it can be)."""
         targets = self.dashboards_of(owner, excluding=excluding)
         if targets:
-            self.effects.send_many(targets, self.forwarded_text(message, raw))
+            self.effects.forward(targets, self.forwarded_text(message, raw), message["type"])
 
     @staticmethod
     def forwarded_text(message: dict[str, Any], raw: str | None) -> str:
@@ -754,7 +754,7 @@ class ServerCore:
             )
             return
         if record.queue.running is command:
-            self.effects.send(record.conn_id, outbound.forwarded(message))
+            self.effects.forward((record.conn_id,), outbound.forwarded(message), message["type"])
             return
         record.queue.remove_pending(command_id)
         self.commands.pop(command_id, None)
@@ -812,9 +812,8 @@ class ServerCore:
                 ),
             )
             return
-        text = self.forwarded_text(message, raw)
-        self.effects.send(record.conn_id, text)
-        self._to_dashboards(session.owner, text, excluding=session.conn_id)
+        targets = [record.conn_id, *self.dashboards_of(session.owner, excluding=session.conn_id)]
+        self.effects.forward(targets, self.forwarded_text(message, raw), message["type"])
 
     def _on_emergency_stop(
         self, session: Session, message: dict[str, Any], raw: str | None, now: float
@@ -829,11 +828,10 @@ class ServerCore:
                     session.owner,
                     outbound.command_status(command.command_id, record.agent_id, "interrupted"),
                 )
-        text = self.forwarded_text(message, raw)
-        agents = [record.conn_id for record in state.agents.values()]
-        if agents:
-            self.effects.send_many(agents, text)
-        self._to_dashboards(session.owner, text, excluding=session.conn_id)
+        targets = [record.conn_id for record in state.agents.values()]
+        targets += self.dashboards_of(session.owner, excluding=session.conn_id)
+        if targets:
+            self.effects.forward(targets, self.forwarded_text(message, raw), message["type"])
 
     def _on_heartbeat_ping(
         self, session: Session, message: dict[str, Any], raw: str | None, now: float

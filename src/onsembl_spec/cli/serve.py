@@ -1,7 +1,9 @@
 """``onsembl serve``: run the reference server (issue #4; TRANS-1, CLOSE-2).
 
 The first line on stdout is ``listening on ws://HOST:PORT/PATH``; SIGINT or
-SIGTERM closes every connection with 1001 and exits 0.
+SIGTERM closes every connection with 1001 and exits 0. ``--path`` and
+``--permessage-deflate`` (TRANS-9) and the profile's ``output`` keys (TERM-5)
+make the choices the specification permits but the defaults do not take.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=4 * 1024 * 1024,
         help="unsent bytes per connection before it is closed as a slow consumer",
     )
+    parser.add_argument(
+        "--permessage-deflate",
+        action="store_true",
+        help="accept the permessage-deflate extension when a client offers it (TRANS-9; "
+        "declined by default)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         profile=profile,
         max_outbound_bytes=args.max_outbound_bytes,
         security_log=SecurityLog(log_stream),
+        permessage_deflate=args.permessage_deflate,
     )
     try:
         asyncio.run(_serve(ReferenceServer(config)))
