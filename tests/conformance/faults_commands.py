@@ -188,6 +188,15 @@ def _() -> None:
     ServerCore.forwarded_text = staticmethod(forwarded_text)  # type: ignore[method-assign, assignment]
 
 
+@fault("term-batches-by-default")
+def _() -> None:
+    """Forwarded messages are grouped in ``batch`` though the profile's ``output.batch`` is
+    false (TERM-5; TERM-3 allows it only when configured)."""
+    from onsembl_spec.profile import Profile
+
+    Profile.output_batch = property(lambda self: True)  # type: ignore[assignment, method-assign]
+
+
 @fault("term-clear-not-to-agent")
 def _() -> None:
     """A dashboard's ``terminal:clear`` is taken for a display matter: the other dashboards get
@@ -215,5 +224,6 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("cmd-dashboard-leaving-cancels", "dashboard_leaving_keeps_commands", "CMD-19"),
     entry("term-output-first-dashboard-only", "output_in_order", "TERM-1"),
     entry("term-compresses-by-default", "plain_messages", "TERM-5"),
+    entry("term-batches-by-default", "plain_messages", "TERM-5"),
     entry("term-clear-not-to-agent", "terminal_clear", "TERM-2"),
 )

@@ -97,6 +97,53 @@ def _() -> None:
     _max_size(lambda limit: (None, limit))
 
 
+def _accept_deflate() -> None:
+    """Accept permessage-deflate whatever ``--permessage-deflate`` says (TRANS-9)."""
+    import onsembl_server.app as app
+
+    original = app.ReferenceServer.__init__
+
+    def init(self: Any, config: Any) -> None:
+        config.permessage_deflate = True
+        original(self, config)
+
+    app.ReferenceServer.__init__ = init  # type: ignore[method-assign]
+
+
+@fault("transport-refuses-deflate-offer")
+def _() -> None:
+    """A handshake that offers permessage-deflate, as every browser's does, gets HTTP 400
+    instead of a WebSocket without the extension (TRANS-1; TRANS-9 lets a server decline it,
+    not refuse the client)."""
+    from http import HTTPStatus
+
+    import onsembl_server.app as app
+
+    original = app.ReferenceServer._process_request
+
+    def process_request(self: Any, connection: Any, request: Any) -> Any:
+        if request.headers.get("Sec-WebSocket-Extensions"):
+            return connection.respond(HTTPStatus.BAD_REQUEST, "extensions not supported\n")
+        return original(self, connection, request)
+
+    app.ReferenceServer._process_request = process_request  # type: ignore[method-assign]
+
+
+@fault("transport-deflate-limit-on-wire")
+def _() -> None:
+    """permessage-deflate accepted, and the size limit applied to the deflated frame only: a
+    message that inflates past ``max_message_bytes`` is handled (TRANS-8)."""
+    from websockets.extensions.permessage_deflate import PerMessageDeflate
+
+    _accept_deflate()
+    original = PerMessageDeflate.decode
+
+    def decode(self: Any, frame: Any, *, max_size: int | None = None) -> Any:
+        return original(self, frame, max_size=None)
+
+    PerMessageDeflate.decode = decode  # type: ignore[method-assign]
+
+
 @fault("close-protocol-error-1011")
 def _() -> None:
     """A frame the parser refuses is reported as a server error: 1011 instead of 1002, as a
@@ -221,6 +268,8 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("transport-no-size-limit", "fragmented_oversize_closes_1009", "TRANS-8"),
     entry("transport-limit-exclusive", "exact_size_accepted", "TRANS-7"),
     entry("transport-limit-per-fragment", "fragmented_oversize_closes_1009", "TRANS-8"),
+    entry("transport-refuses-deflate-offer", "deflate_offer_works", "TRANS-1"),
+    entry("transport-deflate-limit-on-wire", "deflated_size_limit", "TRANS-8"),
     entry("msg-monotonic-timestamps", "server_timestamps_current", "MSG-12"),
     entry("msg-rejects-skewed-timestamps", "skewed_timestamps_accepted", "MSG-11"),
     entry("msg-first-duplicate-wins", "duplicate_members_last_wins", "MSG-14"),

@@ -9,6 +9,7 @@ from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure, CheckSkipped
+from onsembl_spec.profile import Profile
 
 
 def ping(request_id: str) -> dict[str, Any]:
@@ -66,28 +67,60 @@ async def check_inner_messages(ctx: CheckContext) -> None:
     del first, last
 
 
+CONNECTION_COUNTED = ("agent:status", "terminal:clear")
+"""Types an agent sends that the server forwards to dashboards, so that their acceptance shows."""
+
+
+def connection_counted_type(profile: Profile) -> str | None:
+    """The first of :data:`CONNECTION_COUNTED` with no limits of its own (RATE-3), or ``None``."""
+    return next((t for t in CONNECTION_COUNTED if profile.type_windows(t) is None), None)
+
+
 @check("BATCH-5", "RATE-1", "RATE-3", tags=("quick",))
 async def check_wrapper_not_counted(ctx: CheckContext) -> None:
-    """A batch of exactly the burst limit is accepted whole; each inner message counts."""
+    """A batch of exactly the burst limit is accepted whole; each inner message counts.
+
+    The inner messages are of a type that counts against the connection's
+    limits (RATE-3): ``agent:status``, or ``terminal:clear`` when the profile
+    gives ``agent:status`` limits of its own (RATE-2).
+    """
     windows = ctx.profile.connection_windows()
+    if not windows:
+        raise CheckSkipped("the connection's limits are all switched off")
     burst = min(w.limit for w in windows)
     if burst > 90:
         raise CheckSkipped(f"connection limit {burst} is larger than a batch")
+    kind = connection_counted_type(ctx.profile)
+    if kind is None:
+        raise CheckSkipped(
+            "agent:status and terminal:clear both have limits of their own (RATE-2): no message"
+            " an agent sends to dashboards counts against the connection's"
+        )
+    # What ctx.agent() sent that counts in the connection's scope: its agent:connect, and its
+    # ping unless heartbeat:ping has limits of its own.
+    used = sum(ctx.profile.type_windows(t) is None for t in ("agent:connect", "heartbeat:ping"))
+    accepted = burst - used
+    if accepted < 1:
+        raise CheckSkipped(f"connecting an agent fills its connection limit {burst}")
     owner = ctx.owner()
     dash, _ = await ctx.dashboard(owner)
     started = time.monotonic()
     conn, agent_id = await ctx.agent(owner, auto_pong=False)
-    statuses = [message("agent:status", agentId=agent_id, status="busy") for _ in range(burst - 2)]
-    # agent:connect used one slot of the connection's scope (the ping of ctx.agent() has its own).
-    await conn.send(batch([*statuses, message("agent:status", agentId=agent_id, status="error")]))
-    for _ in range(burst - 1):
-        await dash.expect(
-            "agent:status",
-            "BATCH-5",
-            where=lambda m: m["status"] in ("busy", "error"),
-            what="each inner agent:status forwarded",
-        )
-    await conn.send(batch([message("agent:status", agentId=agent_id, status="online")]))
+
+    def inner(status: str) -> dict[str, Any]:
+        if kind == "agent:status":
+            return message("agent:status", agentId=agent_id, status=status)
+        return message("terminal:clear", agentId=agent_id)
+
+    def forwarded(m: dict[str, Any]) -> bool:
+        if kind == "agent:status":
+            return m["status"] in ("busy", "error")  # not the server's own "online"
+        return m.get("agentId") == agent_id
+
+    await conn.send(batch([*(inner("busy") for _ in range(accepted - 1)), inner("error")]))
+    for _ in range(accepted):
+        await dash.expect(kind, "BATCH-5", where=forwarded, what=f"each inner {kind} forwarded")
+    await conn.send(batch([inner("online")]))
     reply = await conn.expect_reply(("connection:error", "validation:error"), "RATE-1")
     if time.monotonic() - started > 0.9:
         raise CheckSkipped("the exchange took longer than the one-second window it tests")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from onsembl_conformance.client import describe
+from collections import Counter
+
+from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure
+from onsembl_spec.validation import parse_json
 
 
 def chunk(n: int) -> dict[str, object]:
@@ -31,9 +34,44 @@ async def check_output_in_order(ctx: CheckContext) -> None:
             raise CheckFailure(requirement, describe(sent[first]), describe(got[first]))
 
 
+def wrappers_received(ctx: CheckContext, conn: Connection) -> Counter[str]:
+    """How many ``batch`` and ``compressed`` wrappers the server sent ``conn``, read from the
+    frames of the check's transcript: a ``compressed`` inside a ``batch`` counts, and so does a
+    ``batch`` inside a ``compressed`` (its ``originalType``)."""
+    seen: Counter[str] = Counter()
+    for event in ctx.transcript.events:
+        if event["conn"] != conn.number or event["event"] != "recv" or event.get("kind") != "text":
+            continue
+        try:
+            outer = parse_json(event["data"])
+        except ValueError:
+            continue  # not JSON (TRANS-3) or cut short in the transcript: not a wrapper seen
+        if not isinstance(outer, dict):
+            continue
+        inner = outer.get("messages") if outer.get("type") == "batch" else None
+        for m in [outer, *(inner if isinstance(inner, list) else [])]:
+            if isinstance(m, dict) and m.get("type") in ("batch", "compressed"):
+                seen[m["type"]] += 1
+                if m.get("originalType") == "batch":
+                    seen["batch"] += 1
+    return seen
+
+
 @check("TERM-5", tags=("quick",))
 async def check_plain_messages(ctx: CheckContext) -> None:
-    """The server sends plain messages, neither batched nor compressed (default configuration)."""
+    """The server sends plain messages unless its profile turns batching or compression on.
+
+    ``output.batch`` allows ``batch``, ``output.compress`` allows
+    ``compressed`` (PROF-1); whatever the profile leaves off must not be
+    used. Ten outputs of 2 KB each, sent in one burst, give a server that
+    batches or compresses every occasion to.
+    """
+    ctx.transcript.max_stored_text = max(ctx.transcript.max_stored_text, 256 * 1024)
+    allowed: set[str] = set()
+    if ctx.profile.output_batch:
+        allowed.add("batch")
+    if ctx.profile.output_compress:
+        allowed.add("compressed")
     owner = ctx.owner()
     dash, _ = await ctx.dashboard(owner)
     agent, agent_id = await ctx.agent(owner)
@@ -51,10 +89,20 @@ async def check_plain_messages(ctx: CheckContext) -> None:
         )
     for _ in range(10):
         await dash.expect("terminal:output", "TERM-1")
-    if dash.wrapped_received:
-        raise CheckFailure(
-            "TERM-5", "plain messages", f"{dash.wrapped_received} batch/compressed wrappers"
-        )
+    if not allowed:
+        if dash.wrapped_received:
+            raise CheckFailure(
+                "TERM-5", "plain messages", f"{dash.wrapped_received} batch/compressed wrappers"
+            )
+        return
+    seen = wrappers_received(ctx, dash)
+    forbidden = {kind: count for kind, count in seen.items() if kind not in allowed}
+    if forbidden:
+        profile = f"output.batch {str(ctx.profile.output_batch).lower()}, output.compress "
+        profile += str(ctx.profile.output_compress).lower()
+        shown = ", ".join(f"{count} {kind}" for kind, count in sorted(forbidden.items()))
+        wanted = f"no {' or '.join(sorted(forbidden))} wrapper (the profile says {profile})"
+        raise CheckFailure("TERM-5", wanted, f"{shown} wrappers")
 
 
 @check("TERM-2", tags=("quick",))

@@ -1,4 +1,4 @@
-"""Transport checks (TRANS-1..TRANS-8, MSG-8, MSG-12, MSG-14)."""
+"""Transport checks (TRANS-1..TRANS-9, MSG-8, MSG-12, MSG-14)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import time
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from onsembl_conformance.context import CheckContext, message
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.extensions.permessage_deflate import PerMessageDeflate
+
+from onsembl_conformance.client import Connection, describe
+from onsembl_conformance.context import MAX_RECEIVE_BYTES, CheckContext, message
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
+from onsembl_spec.errors import CheckFailure, CheckSkipped
 from onsembl_spec.wire import message_text, now_timestamp
 
 
@@ -131,3 +136,97 @@ async def check_duplicate_members_last_wins(ctx: CheckContext) -> None:
     error = await conn.expect_reply("validation:error", "MSG-14")
     if error.get("field") != "timestamp":
         raise CheckFailure("MSG-14", "validation:error with field timestamp", str(error))
+
+
+async def deflate_connection(ctx: CheckContext, owner: str) -> tuple[Connection, bool]:
+    """A connection of ``owner`` whose client offers permessage-deflate, as every browser does;
+    and whether the server accepted the extension (TRANS-9 lets it choose)."""
+    recipe = ctx.recipe(owner)
+    number = len(ctx.connections) + 1
+    path = urlsplit(ctx.config.url).path
+    ctx.transcript.record(
+        number,
+        "open",
+        detail=f"{path} via=header token={recipe.kind}(sub={recipe.sub}, ttl={recipe.ttl:g})"
+        " offering permessage-deflate",
+        recipe=recipe.as_dict(),
+        via="header",
+        origin=None,
+        path=None,
+    )
+    expected = "the handshake completes for a client offering permessage-deflate"
+    try:
+        ws = await ws_connect(
+            ctx.config.url,
+            additional_headers={"Authorization": f"Bearer {ctx.token(recipe)}"},
+            compression="deflate",
+            ping_interval=None,
+            max_size=MAX_RECEIVE_BYTES,
+            open_timeout=ctx.timeout,
+            close_timeout=ctx.timeout,
+            user_agent_header="onsembl-conformance",
+        )
+    except InvalidStatus as err:
+        status = err.response.status_code
+        ctx.transcript.record(number, "close", detail=f"handshake refused: HTTP {status}")
+        raise CheckFailure("TRANS-1", expected, f"HTTP {status} response") from None
+    except (OSError, InvalidHandshake, TimeoutError) as err:
+        ctx.transcript.record(number, "close", detail=f"cannot connect: {err!r}")
+        raise CheckFailure("TRANS-1", expected, f"cannot connect: {err}") from None
+    conn = Connection(ctx, ws, number, auto_pong=True)
+    ctx.connections.append(conn)
+    accepted = any(isinstance(e, PerMessageDeflate) for e in ws.protocol.extensions)
+    ctx.transcript.note(
+        f"#{number} permessage-deflate {'accepted' if accepted else 'declined'} by the server"
+    )
+    return conn, accepted
+
+
+@check("TRANS-1", tags=("quick",))
+async def check_deflate_offer_works(ctx: CheckContext) -> None:
+    """A client offering permessage-deflate gets a working WebSocket, accepted or declined.
+
+    TRANS-9 lets the server choose; either way the handshake completes
+    (RFC 6455 declines an extension by leaving it out of the response) and
+    messages flow both ways: a dashboard and an agent that both offer it
+    exchange a 4 KB output (deflated on the wire when accepted).
+    """
+    owner = ctx.owner()
+    dash, _ = await deflate_connection(ctx, owner)
+    await dash.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+    await dash.expect_reply("agent:list", "TRANS-1")
+    agent, _ = await deflate_connection(ctx, owner)
+    agent_id = ctx.ident("agent")
+    await agent.send(message("agent:connect", agentId=agent_id, agentType="claude"))
+    await agent.sync("TRANS-1")
+    sent = message(
+        "terminal:output",
+        agentId=agent_id,
+        output={"type": "stdout", "content": "deflate me " * 400, "timestamp": now_timestamp()},
+    )
+    await agent.send(sent)
+    got = await dash.expect("terminal:output", "TRANS-1", where=lambda m: m["agentId"] == agent_id)
+    if got["output"] != sent["output"]:
+        raise CheckFailure("TRANS-1", f"the output as sent: {describe(sent)}", describe(got))
+
+
+@check("TRANS-7", "TRANS-8", tags=("quick",))
+async def check_deflated_size_limit(ctx: CheckContext) -> None:
+    """With permessage-deflate accepted, the size limit applies to the inflated message.
+
+    A message of exactly ``max_message_bytes`` bytes is accepted and one a
+    byte longer closes the connection with 1009, though both cross the wire
+    in a few hundred deflated bytes. Skipped when the server declines the
+    extension (TRANS-9).
+    """
+    limit = ctx.profile.max_message_bytes
+    fits, accepted = await deflate_connection(ctx, ctx.owner())
+    if not accepted:
+        raise CheckSkipped("the server declines permessage-deflate (TRANS-9 lets it)")
+    await fits.send(_padded_ping(limit))
+    await fits.expect(
+        "heartbeat:pong", "TRANS-7", what="heartbeat:pong for a deflated message at the limit"
+    )
+    over, _ = await deflate_connection(ctx, ctx.owner())
+    await over.send(_padded_ping(limit + 1))
+    await over.expect_close(1009, "TRANS-8")
