@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from onsembl_spec.errors import CheckFailure, InflateLimitError, WireError
+from onsembl_conformance.budget import BudgetExceeded, ConnectionBudget
+from onsembl_spec.errors import CheckFailure, CheckInconclusive, InflateLimitError, WireError
 from onsembl_spec.validation import check as check_message
 from onsembl_spec.validation import parse_json
 from onsembl_spec.wire import decode_compressed, message_text, now_timestamp
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 Message = dict[str, Any]
 Predicate = Callable[[Message], bool]
+
+PACING_NOTE_S = 0.05
+"""A paced send that waited at least this long says so in the transcript."""
 
 BACKGROUND_TYPES = frozenset({"heartbeat:ping", "auth:refresh-needed"})
 """Server-initiated messages that ``expect`` and ``expect_silence`` ignore unless asked for."""
@@ -42,12 +46,20 @@ class Connection:
     """One WebSocket connection of a check."""
 
     def __init__(
-        self, ctx: CheckContext, ws: ClientConnection, number: int, *, auto_pong: bool
+        self,
+        ctx: CheckContext,
+        ws: ClientConnection,
+        number: int,
+        *,
+        auto_pong: bool,
+        budget: ConnectionBudget | None = None,
     ) -> None:
         self.ctx = ctx
         self.ws = ws
         self.number = number
         self.auto_pong = auto_pong
+        self.budget = budget if budget is not None else ctx.budget_for(None).connection()
+        """What this connection sends counts here (issue 9): paced unless made unpaced."""
         self.inbox: list[Message] = []
         self.received: list[Message] = []
         self.wrapped_received = 0
@@ -164,19 +176,58 @@ class Connection:
 
     # -- sending -----------------------------------------------------------
 
-    async def send(self, message: Message | str, *, quiet: bool = False) -> None:
-        """Send one message (a dict is sent as compact JSON, a str as is) in one text frame."""
+    async def send(
+        self, message: Message | str, *, quiet: bool = False, pace: bool | None = None
+    ) -> None:
+        """Send one message (a dict is sent as compact JSON, a str as is) in one text frame.
+
+        Paced (issue 9): it first waits until every rate-limit window it counts
+        in has a free slot (:mod:`onsembl_conformance.budget`), unless the
+        connection is unpaced or ``pace`` is false. ``quiet`` sends (the
+        client's own answers to the server's pings, HB-5, which follow a
+        silence) are counted but never held: the reader sends them.
+        """
         text = message if isinstance(message, str) else message_text(message)
+        await self._spend(message, pace=not quiet if pace is None else pace, background=quiet)
         self.ctx.transcript.record_frame(self.number, "send", text)
-        self.ctx.count_sent(1)
         try:
             await self.ws.send(text)
         except ConnectionClosed:
             if not quiet:
                 self.ctx.transcript.note(f"#{self.number} send after close")
 
+    @property
+    def paced(self) -> bool:
+        """Whether sends wait for free rate-limit slots; a check that exceeds limits on
+        purpose (RATE) sets it false: its sends are then only counted."""
+        return self.budget.paced
+
+    @paced.setter
+    def paced(self, value: bool) -> None:
+        self.budget.paced = value
+
+    async def _spend(
+        self, what: Message | str | bytes, *, pace: bool = True, background: bool = False
+    ) -> None:
+        """Count what the server will count for ``what`` (RATE-1..RATE-4, BATCH-5), waiting for
+        free slots first when paced; :class:`CheckInconclusive` when none frees in time."""
+        kinds = self.budget.budget.kinds(what)
+        if pace and self.budget.paced:
+            try:
+                waited = await self.budget.acquire(kinds)
+            except BudgetExceeded as err:
+                raise CheckInconclusive(
+                    f"the suite cannot send within the server's rate limits: {err}"
+                ) from None
+            if waited >= PACING_NOTE_S:
+                self.ctx.transcript.note(f"#{self.number} paced: waited {waited:.2f}s for a slot")
+        else:
+            self.budget.record(kinds, background=background)
+        self.ctx.count_sent(len(kinds))
+
     async def send_raw(self, payload: bytes, *, text: bool) -> None:
         """Send ``payload`` as one binary frame, or as a text frame even if not UTF-8."""
+        await self._spend(payload if text else b"\xff")  # a binary frame: a message of no type
         self.ctx.transcript.record_frame(
             self.number, "send", payload if not text else payload.decode("utf-8", "replace")
         )
@@ -190,6 +241,7 @@ class Connection:
     async def send_fragments(self, fragments: Iterable[str]) -> None:
         """Send one text message split into several frames (TRANS-8)."""
         parts = list(fragments)
+        await self._spend("".join(parts))
         self.ctx.transcript.record(
             self.number,
             "send",
@@ -204,6 +256,7 @@ class Connection:
 
     async def send_transport_bytes(self, data: bytes) -> None:
         """Write bytes straight to the TCP stream, bypassing WebSocket framing (CLOSE-3)."""
+        await self._spend(b"\xff")  # counted as one message of no type, if counted at all
         self.ctx.transcript.record(self.number, "send", kind="raw-tcp", data=data.hex())
         self.ws.transport.write(data)
 

@@ -23,15 +23,20 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 from websockets.typing import Origin
 
-from onsembl_conformance.client import Connection, Message
+from onsembl_conformance.budget import Budget
+from onsembl_conformance.client import Connection, Message, describe
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.transcript import Transcript
-from onsembl_spec.errors import CheckFailure, CheckSkipped
-from onsembl_spec.profile import Profile
+from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
+from onsembl_spec.profile import Profile, profile_from_mapping
 from onsembl_spec.wire import now_timestamp
 
 MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 """Largest frame the suite's client accepts (the server's messages are far smaller)."""
+
+SETUP_WAIT_S = 70.0
+"""Longest a check's set-up waits for the server's global quota, spent by other clients, to
+free (issue 9): a per-minute window and its margin."""
 
 
 async def _socket_with_receive_buffer(host: str | None, port: int, size: int) -> socket.socket:
@@ -68,6 +73,21 @@ class SuiteConfig:
     max_examples: int = 50
     """Hypothesis examples per property check."""
     extra: dict[str, Any] = field(default_factory=dict)
+    budget: Budget | None = None
+    """The run's rate budget against the server (issue 9): shared by every check of the run,
+    so the suite's own traffic stays within the profile's global limits (RATE-1); made from
+    ``profile`` when not given. ``budget.sent`` is the number of messages the run sent."""
+
+    def __post_init__(self) -> None:
+        if self.budget is None:
+            self.budget = Budget(self.profile)
+
+    @property
+    def run_budget(self) -> Budget:
+        """:attr:`budget`, never ``None``."""
+        assert self.budget is not None
+        return self.budget
+
 
 
 def message(message_type: str, **fields: Any) -> Message:
@@ -92,6 +112,9 @@ class CheckContext:
         self.closing: set[int] = set()
         self.connections: list[Connection] = []
         self.sent_messages = 0
+        """Messages this check sent that the server counts (issue 9: wrappers' inner ones)."""
+        self._budgets: dict[str, Budget] = {}
+        """Rate budgets of other servers than the one under test (private servers)."""
         self._counter = 0
 
     # -- identities ----------------------------------------------------------
@@ -138,6 +161,7 @@ class CheckContext:
         requirement: str = "TRANS-1",
         url: str | None = None,
         receive_buffer: int | None = None,
+        paced: bool = True,
     ) -> Connection:
         """Open a connection with the token of ``recipe`` taken from ``via``.
 
@@ -146,7 +170,9 @@ class CheckContext:
         handshake fails ``requirement``. ``receive_buffer`` fixes the socket's
         receive buffer (``SO_RCVBUF``, set before connecting, so the kernel
         does not grow it): a client that stops reading then holds little
-        of what the server sends (CLOSE-7).
+        of what the server sends (CLOSE-7). ``paced=False`` opens a connection
+        whose sends are counted but never held (issue 9: checks that exceed
+        rate limits on purpose).
         """
         base = urlsplit(url or self.config.url)
         extra: list[tuple[str, str]] = list((headers or {}).items())
@@ -208,7 +234,8 @@ class CheckContext:
             raise CheckFailure(
                 requirement, "the WebSocket handshake completes", f"cannot connect: {err}"
             ) from None
-        conn = Connection(self, ws, number, auto_pong=auto_pong)
+        budget = self.budget_for(url).connection(paced=paced)
+        conn = Connection(self, ws, number, auto_pong=auto_pong, budget=budget)
         self.connections.append(conn)
         return conn
 
@@ -226,16 +253,31 @@ class CheckContext:
         ttl: float = 3600.0,
         auto_pong: bool = True,
         receive_buffer: int | None = None,
+        paced: bool = True,
     ) -> tuple[Connection, Message]:
-        """A connected, identified dashboard and the ``agent:list`` it got (PRES-1)."""
-        conn = await self.connect(
-            self.recipe(owner, ttl=ttl), auto_pong=auto_pong, receive_buffer=receive_buffer
-        )
-        await conn.send(
-            message("dashboard:connect", dashboardId=dashboard_id or self.ident("dash"))
-        )
-        listing = await conn.expect_reply("agent:list", requirement)
-        return conn, listing
+        """A connected, identified dashboard and the ``agent:list`` it got (PRES-1).
+
+        A refusal of its ``dashboard:connect`` because the server's global quota
+        is spent by other clients is waited out on a fresh connection
+        (:meth:`wait_out`, issue 9); any other reply than ``agent:list`` fails
+        ``requirement``.
+        """
+        recipe = self.recipe(owner, ttl=ttl)
+        hello = message("dashboard:connect", dashboardId=dashboard_id or self.ident("dash"))
+        deadline = asyncio.get_running_loop().time() + SETUP_WAIT_S
+        while True:
+            conn = await self.connect(
+                recipe, auto_pong=auto_pong, receive_buffer=receive_buffer, paced=paced
+            )
+            await conn.send(hello)
+            reply = await conn.expect_reply(("agent:list", "connection:error"), requirement)
+            if reply["type"] == "agent:list":
+                return conn, reply
+            if conn.budget.budget.spent_by_others(reply) is None:
+                raise CheckFailure(requirement, "agent:list", describe(reply))
+            await conn.close()
+            await self.wait_out(conn, reply, deadline)
+            hello = {**hello, "timestamp": now_timestamp()}
 
     async def agent(
         self,
@@ -245,16 +287,107 @@ class CheckContext:
         agent_type: str = "claude",
         ttl: float = 3600.0,
         auto_pong: bool = True,
+        paced: bool = True,
     ) -> tuple[Connection, str]:
-        """A connected, identified agent and its id; a ping round trip proves it registered."""
+        """A connected, identified agent and its id; a ping round trip proves it registered.
+
+        ``agent:connect`` has no reply of its own (IDENT-6): the answer to the
+        ping after it shows it was handled. A refusal of either because the
+        server's global quota is spent by other clients is waited out
+        (:meth:`wait_out`, issue 9): the ``agent:connect`` on a fresh connection,
+        the ping on the same one.
+        """
         agent_id = agent_id or self.ident("agent")
-        conn = await self.connect(self.recipe(owner, ttl=ttl), auto_pong=auto_pong)
-        await conn.send(message("agent:connect", agentId=agent_id, agentType=agent_type))
-        await conn.sync("IDENT-6")
-        return conn, agent_id
+        recipe = self.recipe(owner, ttl=ttl)
+        deadline = asyncio.get_running_loop().time() + SETUP_WAIT_S
+        conn: Connection | None = None
+        while True:
+            if conn is None:
+                conn = await self.connect(recipe, auto_pong=auto_pong, paced=paced)
+                await conn.send(message("agent:connect", agentId=agent_id, agentType=agent_type))
+            request_id = f"ready-{conn.number}"
+            await conn.send(message("heartbeat:ping", requestId=request_id))
+            budget = conn.budget.budget
+
+            def answer(m: Message, budget: Budget = budget) -> bool:
+                return m["type"] == "heartbeat:pong" or budget.spent_by_others(m) is not None
+
+            reply = await conn.expect(
+                ("heartbeat:pong", "connection:error"),
+                "IDENT-6",
+                where=answer,
+                what="heartbeat:pong (connection alive)",
+            )
+            if reply["type"] == "heartbeat:pong":
+                return conn, agent_id
+            refused = conn
+            if reply.get("requestId") != request_id:  # the agent:connect was refused
+                await conn.close()
+                conn = None
+            await self.wait_out(refused, reply, deadline)
+
+    async def wait_out(self, conn: Connection, refusal: Message, deadline: float) -> None:
+        """Wait until the server's global quota, spent by other clients, frees (issue 9).
+
+        ``refusal`` is a global ``RATE_LIMIT`` (RATE-9: its ``limits`` are the
+        global scope's) with the quota truly spent, not by this run
+        (:meth:`Budget.spent_by_others`). It is taken into the run's budget,
+        so every paced send of the run waits with this one; the wait is
+        ``retryAfter`` at least, and at most until ``deadline``
+        (loop time): beyond it, :class:`CheckInconclusive`.
+        """
+        budget = conn.budget.budget
+        reason = budget.spent_by_others(refusal) or "the server's global quota is spent"
+        budget.note_refusal(refusal)
+        retry_after = refusal.get("retryAfter")
+        at_least = float(retry_after) if isinstance(retry_after, int) else 1.0
+        wait = max(at_least, budget.global_wait())
+        loop = asyncio.get_running_loop()
+        if loop.time() + wait > deadline:
+            raise CheckInconclusive(
+                f"{reason}; it frees in {wait:.0f}s, later than a check's set-up may wait"
+                f" ({SETUP_WAIT_S:g}s)"
+            )
+        self.transcript.note(f"#{conn.number} {reason}: waiting {wait:.1f}s")
+        await asyncio.sleep(wait)
+
+    # -- rate budgets ------------------------------------------------------------
+
+    def budget_for(self, url: str | None) -> Budget:
+        """The budget of connections to ``url``: the run's for the server under test
+        (``None``), one of its own for any other server (a private one) (issue 9)."""
+        if url is None or url == self.config.url:
+            return self.config.run_budget
+        budget = self._budgets.get(url)
+        if budget is None:
+            budget = self._budgets[url] = Budget(self.profile)
+        return budget
+
+    def global_quota_spent(self) -> str | None:
+        """Why this check's outcome may be the server's global quota spent by other clients
+        rather than the server breaking a requirement, or ``None`` (issue 9).
+
+        It is so when a connection of this check to the server under test received a
+        global ``RATE_LIMIT`` with the quota truly spent, and not by this run
+        (:meth:`Budget.spent_by_others`). The engine asks when a check failed: a
+        reason makes the result inconclusive, never a FAIL. Each such refusal is
+        taken into the run's budget, so that later checks wait it out.
+        """
+        budget = self.config.run_budget
+        reason: str | None = None
+        for conn in self.connections:
+            if conn.budget.budget is not budget:
+                continue
+            for got in conn.received:
+                why = budget.spent_by_others(got)
+                if why is not None:
+                    budget.note_refusal(got)
+                    reason = reason or why
+        return reason
 
     async def cleanup(self) -> None:
-        """Close every connection still open."""
+        """Close every connection still open; global refusals seen go into the run's budget."""
+        self.global_quota_spent()
         await asyncio.gather(
             *(c.close() for c in self.connections if not c.closed.is_set()),
             return_exceptions=True,
@@ -269,14 +402,16 @@ class CheckContext:
             raise CheckSkipped("needs a server the suite starts itself (no URL given)")
         from onsembl_conformance.bundled import start_server
 
+        merged = {**self.profile.as_dict(), **profile_override}
         server = await asyncio.to_thread(
             start_server,
             self.config.server_command,
             self.config.secret,
-            {**self.profile.as_dict(), **profile_override},
+            merged,
             self.timeout * 4,
         )
         self.transcript.note(f"private server at {server.url}")
+        self._budgets[server.url] = Budget(profile_from_mapping(merged, source="private"))
         try:
             yield server
         finally:

@@ -105,7 +105,8 @@ async def check_wrapper_not_counted(ctx: CheckContext) -> None:
     owner = ctx.owner()
     dash, _ = await ctx.dashboard(owner)
     started = time.monotonic()
-    conn, agent_id = await ctx.agent(owner, auto_pong=False)
+    # Unpaced (issue 9): its last batch exceeds the connection's limit on purpose.
+    conn, agent_id = await ctx.agent(owner, auto_pong=False, paced=False)
 
     def inner(status: str) -> dict[str, Any]:
         if kind == "agent:status":

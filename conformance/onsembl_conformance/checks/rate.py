@@ -24,8 +24,10 @@ def probe(n: int) -> dict[str, Any]:
 
 
 async def rate_dashboard(ctx: CheckContext) -> Connection:
-    """An identified dashboard that answers no server ping; its connect used one slot."""
-    conn, _ = await ctx.dashboard(auto_pong=False)
+    """An identified dashboard that answers no server ping; its connect used one slot.
+
+    Unpaced (issue 9): its sends go at once, so that they can exceed the limits."""
+    conn, _ = await ctx.dashboard(auto_pong=False, paced=False)
     return conn
 
 
@@ -186,7 +188,7 @@ async def check_type_limits(ctx: CheckContext) -> None:
     if not windows or min(w.limit for w in windows) > 100:
         raise CheckSkipped("command:request has no small limit of its own")
     limit = min(w.limit for w in windows)
-    dash, _ = await ctx.dashboard()
+    dash, _ = await ctx.dashboard(paced=False)  # it exceeds the type's limit on purpose
     for n in range(limit + 1):
         await dash.send(message("command:request", agentId=f"ghost-{n}", command="ls"))
     got = [
@@ -255,7 +257,7 @@ async def check_global_limit(ctx: CheckContext) -> None:
         per_conn = 6  # dashboard:connect and five probes, under every connection limit
         for _ in range(limit // per_conn):
             conn = await ctx.connect(
-                ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1"
+                ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1", paced=False
             )
             await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
             await conn.expect_reply("agent:list", "RATE-5")
@@ -263,7 +265,7 @@ async def check_global_limit(ctx: CheckContext) -> None:
             got = await replies(conn, per_conn - 1, "RATE-1")
             require_accepted(got, f"{limit} accepted server-wide")
         late = await ctx.connect(
-            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1"
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-1", paced=False
         )
         await late.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
         reply = await late.expect_reply(("connection:error", "agent:list"), "RATE-1")
@@ -289,7 +291,7 @@ async def check_hour_window_reported(ctx: CheckContext) -> None:
     )
     async with ctx.private_server(override) as server:
         conn = await ctx.connect(
-            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-3"
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-3", paced=False
         )
         await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
         await conn.expect_reply("agent:list", "RATE-3")
@@ -370,7 +372,7 @@ async def check_own_scope_reported_first(ctx: CheckContext) -> None:
     async with ctx.private_server(override) as server:
         started = time.monotonic()
         conn = await ctx.connect(
-            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-9"
+            ctx.recipe(), url=server.url, auto_pong=False, requirement="RATE-9", paced=False
         )
         await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
         await conn.expect_reply("agent:list", "RATE-9")
