@@ -5,12 +5,22 @@ one JSON object (TRANS-3); a server close must come with a close frame
 (CLOSE-6) and never code 1010 (CLOSE-4). A violation is kept on the context
 and raised at the next ``expect`` (and by the engine when the check ends).
 ``batch`` and ``compressed`` from the server are unwrapped (TERM-4).
+
+Bounded against a hostile server (issue 9, part 3): one message may be at most
+:func:`frame_bound` bytes (a bigger one closes the connection 1009 and is a
+TRANS-6 violation, see :meth:`Connection._on_closed`); websockets buffers at
+most :data:`RECEIVE_QUEUE` frames the reader has not taken; a check's
+connections keep at most :data:`HELD_BYTES_PER_CHECK` of messages and each at
+most :data:`MAX_BACKGROUND` background ones (:meth:`Connection._hold`); the
+client answers at most one ping per :data:`MIN_PONG_INTERVAL_S`; at most
+:data:`MAX_RECORDED_VIOLATIONS` violations are recorded per connection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +44,46 @@ PACING_NOTE_S = 0.05
 
 BACKGROUND_TYPES = frozenset({"heartbeat:ping", "auth:refresh-needed"})
 """Server-initiated messages that ``expect`` and ``expect_silence`` ignore unless asked for."""
+
+FRAME_SLACK_FACTOR = 3
+FRAME_SLACK_BYTES = 64 * 1024
+""":func:`frame_bound`: ``max_message_bytes`` times the factor, plus the bytes."""
+RECEIVE_QUEUE = (4, 1)
+"""websockets' ``max_queue`` (high, low): frames it buffers before the reader takes them;
+above 4 it stops reading the socket, and reads again at 1."""
+MESSAGE_OVERHEAD = 1024
+"""Bytes a parsed message costs beyond its text (measured: 360 to 950 bytes)."""
+HELD_BYTES_PER_CHECK = 64 * 1024 * 1024
+"""Most bytes of received messages the connections of one check keep (``received``, with
+``inbox`` a part of it). The most a conforming server sends in one check is the slow-consumer
+check's: at most about 38 MiB (20 MiB to the dashboard that reads, up to 16 MiB to the one
+that does not, CLOSE-7), 29 MiB measured against the reference server."""
+MAX_BACKGROUND = 1000
+"""Background messages (pings, refresh notices) one connection keeps before dropping the
+oldest; a conforming server sends one per ``heartbeat.interval_s`` (HB-2)."""
+KEEP_BACKGROUND = 100
+"""Background messages kept (the newest) when the oldest are dropped."""
+MAX_RECORDED_VIOLATIONS = 10
+"""Violations recorded per connection; later ones are counted (the first one is the verdict)."""
+MIN_PONG_INTERVAL_S = 0.25
+"""The client answers at most one server ping per this many seconds (or per a quarter of
+``heartbeat.interval_s`` when shorter): a conforming server pings only after
+``heartbeat.interval_s`` of silence (HB-2), so it never sees a ping go unanswered."""
+
+
+def frame_bound(max_message_bytes: int) -> int:
+    """The largest message the client accepts from a server whose profile says
+    ``max_message_bytes`` (issue 9, part 3): websockets' ``max_size``.
+
+    A server's own message is at most ``max_message_bytes``, and a forwarded one
+    is a client's message of at most ``max_message_bytes`` (TRANS-6) that the
+    server may re-serialise: JSON escapes at most triple a text (a 2-byte UTF-8
+    character as a 6-byte ``\\uXXXX``), and the envelope (timestamps, ids,
+    a ``batch`` or ``compressed`` wrapper) takes the 64 KiB. A ``batch`` of
+    several forwarded messages (TERM-3) could in principle be bigger; the spec
+    sets no bound on it, and the kit requires it to fit this one.
+    """
+    return FRAME_SLACK_FACTOR * max_message_bytes + FRAME_SLACK_BYTES
 
 
 def describe(message: Message) -> str:
@@ -64,6 +114,16 @@ class Connection:
         self.received: list[Message] = []
         self.wrapped_received = 0
         self.received_bytes = 0
+        self.held_bytes = 0
+        """Bytes of the messages in ``received`` (text plus :data:`MESSAGE_OVERHEAD` each)."""
+        self.dropped_background = 0
+        self.overflowed = False
+        """The check's connections held :data:`HELD_BYTES_PER_CHECK`: this one was dropped."""
+        self.violations_seen = 0
+        self.pongs_skipped = 0
+        self._sizes: dict[int, int] = {}
+        self._background = 0
+        self._last_pong: float | None = None
         self.close_code: int | None = None
         self.close_reason = ""
         self.closed_by_server = False
@@ -79,6 +139,11 @@ class Connection:
             async for frame in self.ws:
                 self.received_bytes += len(frame)
                 self.ctx.transcript.record_frame(self.number, "recv", frame)
+                if self.overflowed:
+                    continue
+                if len(frame) > self.frame_limit:  # a connection opened with a larger max_size
+                    await self._refuse_big_frame()
+                    continue
                 await self._accept(frame)
         except ConnectionClosed:
             pass
@@ -87,27 +152,81 @@ class Connection:
         finally:
             await self._on_closed()
 
+    @property
+    def frame_limit(self) -> int:
+        """The largest message this connection accepts: :func:`frame_bound` of the profile,
+        or websockets' ``max_size`` when a check opened it with a smaller one."""
+        bound = frame_bound(self.ctx.profile.max_message_bytes)
+        limit = self.ws.protocol.max_message_size
+        return bound if limit is None else min(limit, bound)
+
+    async def _refuse_big_frame(self) -> None:
+        """A frame over :attr:`frame_limit` that websockets let through: the same TRANS-6
+        violation as its 1009, and the client drops the connection."""
+        self.overflowed = True
+        self.ctx.transcript.note(
+            f"#{self.number} the server sent a frame over {self.frame_limit} bytes; the client"
+            " drops the connection"
+        )
+        await self._violation(
+            self._too_big(f"the server sent a frame over {self.frame_limit} bytes")
+        )
+        self.ctx.closing.add(self.number)
+        self.ws.transport.abort()
+
+    async def _violation(self, failure: CheckFailure) -> None:
+        """Record ``failure`` (at most :data:`MAX_RECORDED_VIOLATIONS` per connection: a server
+        that sends nothing but invalid frames grows no list) and wake an ``expect`` waiting
+        here, so the check ends at once."""
+        self.violations_seen += 1
+        if self.violations_seen <= MAX_RECORDED_VIOLATIONS:
+            self.ctx.violation(failure)
+        elif self.violations_seen == MAX_RECORDED_VIOLATIONS + 1:
+            self.ctx.transcript.note(f"#{self.number} further violations counted, not recorded")
+        async with self._arrival:
+            self._arrival.notify_all()
+
+    def _too_big(self, what: str) -> CheckFailure:
+        """A message over :attr:`frame_limit`: a TRANS-6 violation (issue 9, part 3).
+
+        The spec states the bound on a message's size once, in TRANS-6, as
+        ``max_message_bytes``, the limit of the connection that the profile sets
+        for the server, and that RFC 6455's 1009 enforces; a server that sends a
+        bigger message breaks the bound it is configured with. Not MSG-8 or
+        TRANS-3: the client never read the frame, so it cannot say what it held;
+        not the check's own requirement: the server was not seen breaking it.
+        """
+        limit = self.frame_limit
+        return CheckFailure(
+            "TRANS-6",
+            f"messages of at most {limit} bytes from the server (max_message_bytes"
+            f" {self.ctx.profile.max_message_bytes}, the size bound of TRANS-6, with slack for"
+            " re-encoding)",
+            what,
+        )
+
     async def _accept(self, frame: str | bytes) -> None:
         if isinstance(frame, bytes):
-            self.ctx.violation(
+            await self._violation(
                 CheckFailure("TRANS-3", "a text frame", f"a binary frame of {len(frame)} bytes")
             )
             return
         try:
             message = parse_json(frame)
         except ValueError as err:
-            self.ctx.violation(CheckFailure("TRANS-3", "one JSON object", f"not JSON: {err}"))
+            await self._violation(CheckFailure("TRANS-3", "one JSON object", f"not JSON: {err}"))
             return
         if not isinstance(message, dict):
-            self.ctx.violation(CheckFailure("TRANS-3", "one JSON object", f"{frame[:200]}"))
+            await self._violation(CheckFailure("TRANS-3", "one JSON object", f"{frame[:200]}"))
             return
-        await self._deliver(message, depth=0)
+        await self._deliver(message, depth=0, size=sys.getsizeof(frame))
 
-    async def _deliver(self, message: Message, depth: int) -> None:
+    async def _deliver(self, message: Message, depth: int, size: int) -> None:
+        """Validate, unwrap and keep one message; ``size`` is the memory its text takes."""
         issue = check_message(message)
         if issue is not None:
             where = f"{issue.field}: " if issue.field else ""
-            self.ctx.violation(
+            await self._violation(
                 CheckFailure(
                     "MSG-8",
                     "every server message valid under the schemas",
@@ -118,46 +237,173 @@ class Connection:
         kind = message["type"]
         if kind == "batch" and depth == 0:
             self.wrapped_received += 1
+            share = size // max(1, len(message["messages"]))
             for inner in message["messages"]:
-                await self._deliver(inner, depth + 1)
+                await self._deliver(inner, depth + 1, share)
+                if self.overflowed:
+                    return
             return
         if kind == "compressed" and depth < 2:
             self.wrapped_received += 1
             try:
-                inner = decode_compressed(message, 64 * 1024 * 1024)
-            except (WireError, InflateLimitError) as err:
-                self.ctx.violation(
+                inner = decode_compressed(message, self.frame_limit)
+            except InflateLimitError:
+                await self._violation(
+                    self._too_big(f"a compressed message inflating past {self.frame_limit} bytes")
+                )
+                return
+            except WireError as err:
+                await self._violation(
                     CheckFailure("MSG-8", "a compressed message that decodes", str(err))
                 )
                 return
-            await self._deliver(inner, depth + 1)
+            await self._deliver(inner, depth + 1, int(message["originalSize"]))
             return
-        self.received.append(message)
+        if not await self._hold(message, size):
+            return
         if kind == "heartbeat:ping" and self.auto_pong:
-            await self.send({"type": "heartbeat:pong", "timestamp": now_timestamp()}, quiet=True)
+            await self._answer_ping()
             return
         async with self._arrival:
             self.inbox.append(message)
             self._arrival.notify_all()
 
+    def _check_held_bytes(self) -> int:
+        """Bytes of messages kept by the check's connections (this one included)."""
+        others = sum(c.held_bytes for c in self.ctx.connections if c is not self)
+        return others + self.held_bytes
+
+    async def _hold(self, message: Message, size: int) -> bool:
+        """Keep ``message`` in ``received`` within the bounds (issue 9, part 3).
+
+        Background messages beyond :data:`MAX_BACKGROUND` on this connection:
+        the oldest are dropped (from ``received`` and ``inbox``), with a note.
+        Past :data:`HELD_BYTES_PER_CHECK` for the whole check the message is not
+        kept, the connection is dropped and the check is inconclusive (the
+        context's ``inconclusive``, raised with its violations): a flood of
+        valid messages breaks no requirement the spec states, and the check can
+        no longer see everything the server sent. Returns whether it was kept.
+        """
+        cost = size + MESSAGE_OVERHEAD
+        held = self._check_held_bytes() + cost
+        if held > HELD_BYTES_PER_CHECK:
+            await self._overflow(held)
+            return False
+        self.received.append(message)
+        self._sizes[id(message)] = cost
+        self.held_bytes += cost
+        if message["type"] in BACKGROUND_TYPES:
+            self._background += 1
+            if self._background > MAX_BACKGROUND:
+                self._drop_background(KEEP_BACKGROUND)
+        return True
+
+    def _drop_background(self, keep: int) -> None:
+        """Forget all but the newest ``keep`` background messages of this connection."""
+        background = [m for m in self.received if m["type"] in BACKGROUND_TYPES]
+        doomed = {id(m) for m in background[: max(0, len(background) - keep)]}
+        if not doomed:
+            return
+        self.received[:] = [m for m in self.received if id(m) not in doomed]
+        self.inbox[:] = [m for m in self.inbox if id(m) not in doomed]
+        for key in doomed:
+            self.held_bytes -= self._sizes.pop(key, 0)
+        self._background -= len(doomed)
+        self.dropped_background += len(doomed)
+        self.ctx.transcript.note(
+            f"#{self.number} dropped the {len(doomed)} oldest background messages (pings,"
+            f" refresh notices; {self.dropped_background} so far): a connection keeps at most"
+            f" {MAX_BACKGROUND}"
+        )
+
+    async def _overflow(self, held: int) -> None:
+        self.overflowed = True
+        text = (
+            f"the server sent more than the checker keeps: {held} bytes of messages on this"
+            f" check's connections, over {HELD_BYTES_PER_CHECK} (a conforming server sends"
+            f" under 40 MiB in any check); connection #{self.number} was dropped, so the check"
+            " cannot see all the server sent (issue 9)"
+        )
+        self.ctx.transcript.note(text)
+        if self.ctx.inconclusive is None:
+            self.ctx.inconclusive = CheckInconclusive(text)
+        self.ctx.closing.add(self.number)  # the client's doing: no CLOSE-6
+        self.ws.transport.abort()
+        async with self._arrival:
+            self._arrival.notify_all()
+
+    async def _answer_ping(self) -> None:
+        """``heartbeat:pong`` for a server ping (HB-5), at most one per
+        :data:`MIN_PONG_INTERVAL_S`: answering a ping flood costs nothing that grows."""
+        now = asyncio.get_running_loop().time()
+        gap = min(MIN_PONG_INTERVAL_S, self.ctx.profile.heartbeat_interval_s / 4)
+        if self._last_pong is not None and now - self._last_pong < gap:
+            self.pongs_skipped += 1
+            if self.pongs_skipped == 1:
+                self.ctx.transcript.note(
+                    f"#{self.number} pings come faster than one per {gap:g}s: the client"
+                    f" answers at most one per {gap:g}s"
+                )
+            return
+        self._last_pong = now
+        await self.send({"type": "heartbeat:pong", "timestamp": now_timestamp()}, quiet=True)
+
     async def _on_closed(self) -> None:
         self.closed_at = self.ctx.transcript.now()
         protocol = self.ws.protocol
         rcvd = protocol.close_rcvd
-        sent_first = protocol.close_sent is not None and protocol.close_rcvd_then_sent is False
+        sent = protocol.close_sent
+        sent_first = sent is not None and protocol.close_rcvd_then_sent is False
+        # The library closed the connection itself, because of something the server sent
+        # (websockets fails it with 1009 on a message over max_size, 1007 on invalid UTF-8,
+        # 1002 on a protocol error): the server did not close it, so no CLOSE-6 either.
+        failed_by_client = (
+            sent is not None
+            and protocol.close_rcvd_then_sent is not True
+            and not self.ctx.closing_myself(self)
+        )
+        if failed_by_client and sent is not None:
+            self.ctx.transcript.note(
+                f"#{self.number} the client closed the connection: {sent.code} {sent.reason!r}"
+            )
+            if sent.code == 1009:
+                self.ctx.transcript.note(
+                    f"#{self.number} the server sent a frame over {self.frame_limit} bytes"
+                )
+                await self._violation(
+                    self._too_big(
+                        f"the server sent a frame over {self.frame_limit} bytes; the client"
+                        " closed the connection with 1009"
+                    )
+                )
+            elif sent.code == 1007:
+                await self._violation(
+                    CheckFailure("TRANS-3", "text frames of valid UTF-8", f"close 1007: {sent}")
+                )
+            elif sent.code == 1002:
+                await self._violation(
+                    CheckFailure("TRANS-1", "frames as RFC 6455 defines them", f"{sent}")
+                )
         if rcvd is not None:
             self.close_code = rcvd.code
             self.close_reason = rcvd.reason
             self.closed_by_server = not sent_first
             if rcvd.code == 1010:
-                self.ctx.violation(CheckFailure("CLOSE-4", "never close code 1010", "close 1010"))
-        elif not self.ctx.closing_myself(self):
-            self.ctx.violation(
+                await self._violation(
+                    CheckFailure("CLOSE-4", "never close code 1010", "close 1010")
+                )
+        elif not self.ctx.closing_myself(self) and not failed_by_client:
+            await self._violation(
                 CheckFailure(
                     "CLOSE-6",
                     "a close frame with a code of R15",
                     "the transport was dropped without a close frame",
                 )
+            )
+        if self.dropped_background or self.pongs_skipped or self.violations_seen:
+            self.ctx.transcript.note(
+                f"#{self.number} background messages dropped: {self.dropped_background};"
+                f" pings not answered: {self.pongs_skipped}; violations: {self.violations_seen}"
             )
         detail = f"code={self.close_code} reason={self.close_reason!r}"
         self.ctx.transcript.record(self.number, "close", detail=detail, code=self.close_code)
@@ -395,6 +641,11 @@ class Connection:
         self.ctx.closing.add(self.number)
         with contextlib.suppress(TimeoutError, ConnectionClosed):
             await asyncio.wait_for(self.ws.close(), 5)
+        if not self._reader.done():
+            # No closing handshake within 5 s (a server that stopped reading, issue 9):
+            # drop the transport, so the reader ends now and nothing stays open.
+            self.ctx.transcript.note(f"#{self.number} no close frame back: transport dropped")
+            self.ws.transport.abort()
         await self._wait_reader()
 
     async def abort(self) -> None:

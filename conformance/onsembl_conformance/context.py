@@ -24,7 +24,13 @@ from websockets.exceptions import InvalidHandshake, InvalidStatus
 from websockets.typing import Origin
 
 from onsembl_conformance.budget import Budget
-from onsembl_conformance.client import Connection, Message, describe
+from onsembl_conformance.client import (
+    RECEIVE_QUEUE,
+    Connection,
+    Message,
+    describe,
+    frame_bound,
+)
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.transcript import Transcript
 from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
@@ -32,7 +38,10 @@ from onsembl_spec.profile import Profile, profile_from_mapping
 from onsembl_spec.wire import now_timestamp
 
 MAX_RECEIVE_BYTES = 64 * 1024 * 1024
-"""Largest frame the suite's client accepts (the server's messages are far smaller)."""
+"""Kept for connections opened outside :meth:`CheckContext.connect`; those use
+``frame_bound(profile.max_message_bytes)`` and ``RECEIVE_QUEUE`` instead (issue 9), and
+:class:`Connection` enforces that bound on every connection whatever its ``max_size``."""
+
 
 SETUP_WAIT_S = 70.0
 """Longest a check's set-up waits for the server's global quota, spent by other clients, to
@@ -89,7 +98,6 @@ class SuiteConfig:
         return self.budget
 
 
-
 def message(message_type: str, **fields: Any) -> Message:
     """A message of ``message_type`` with ``fields`` and a fresh ``timestamp``."""
     return {"type": message_type, **fields, "timestamp": now_timestamp()}
@@ -107,6 +115,9 @@ class CheckContext:
         self.rng = random.Random(config.seed ^ zlib.crc32(check_name.encode()))
         self.transcript = Transcript(check_name, config.seed)
         self.violations: list[CheckFailure] = []
+        self.inconclusive: CheckInconclusive | None = None
+        """Set when a connection could not keep what the server sent (issue 9, part 3): the
+        check then ends in an error, not a verdict, unless a violation was seen."""
         self.failing_example_events: list[dict[str, Any]] = []
         """Transcript events of the last property example that failed (``hypo.Bridge``)."""
         self.closing: set[int] = set()
@@ -128,7 +139,10 @@ class CheckContext:
         return self.ident("owner")
 
     def token(self, recipe: TokenRecipe) -> str:
-        return recipe.mint(self.config.secret)
+        """The token of ``recipe``; the transcript stores the recipe wherever it appears."""
+        token = recipe.mint(self.config.secret)
+        self.transcript.remember_token(token, recipe)
+        return token
 
     # -- invariants ----------------------------------------------------------
 
@@ -139,6 +153,8 @@ class CheckContext:
     def raise_violation(self) -> None:
         if self.violations:
             raise self.violations[0]
+        if self.inconclusive is not None:
+            raise self.inconclusive
 
     def closing_myself(self, conn: Connection) -> bool:
         return conn.number in self.closing
@@ -218,7 +234,8 @@ class CheckContext:
                 origin=Origin(origin) if origin is not None else None,
                 compression=None,
                 ping_interval=None,
-                max_size=MAX_RECEIVE_BYTES,
+                max_size=frame_bound(self.profile.max_message_bytes),
+                max_queue=RECEIVE_QUEUE,
                 open_timeout=self.timeout,
                 close_timeout=self.timeout,
                 user_agent_header="onsembl-conformance",

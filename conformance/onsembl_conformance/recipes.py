@@ -62,6 +62,15 @@ class TokenRecipe:
             raise ValueError(f"unknown token kind {self.kind!r}")
         return _signed_raw(claims, secret)
 
+    def label(self) -> str:
+        """A short description, e.g. ``valid(sub=alice, ttl=60)``."""
+        return f"{self.kind}(sub={self.sub}, ttl={self.ttl:g})"
+
+    def placeholder(self) -> str:
+        """What a transcript stores where this recipe's token was (issue 9, part 3): the
+        recipe, never the token, e.g. ``[token valid(sub=alice, ttl=60)]``."""
+        return f"[token {self.label()}]"
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -18,6 +18,7 @@ text through :func:`clean` (one line) or :func:`clean_block` (newlines kept).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 REDACTED = "[JWT redacted]"
 
@@ -60,3 +61,25 @@ def clean(text: object) -> str:
 def clean_block(text: object) -> str:
     """Like :func:`clean` but newlines (and tabs) are kept: for multi-line blocks."""
     return printable(redact(str(text)), keep_newlines=True)
+
+
+JWT_BYTES_PATTERN = re.compile(JWT_PATTERN.pattern.encode("ascii"))
+""":data:`JWT_PATTERN` for bytes (a binary frame, a raw payload)."""
+
+
+def redact_known(text: str, known: Mapping[str, str]) -> str:
+    """``text`` with every JWT-shaped substring replaced: by ``known[token]`` when the kit
+    minted that token (its recipe, e.g. ``[token valid(sub=alice, ttl=60)]``), by
+    ``[JWT redacted]`` otherwise. What transcripts store (issue 9, part 3)."""
+    if "eyJ" not in text:
+        return text
+    return JWT_PATTERN.sub(lambda m: known.get(m.group(), REDACTED), text)
+
+
+def redact_known_bytes(data: bytes, known: Mapping[str, str]) -> bytes:
+    """:func:`redact_known` for bytes: a token inside a binary frame is replaced too."""
+    if b"eyJ" not in data:
+        return data
+    return JWT_BYTES_PATTERN.sub(
+        lambda m: known.get(m.group().decode("ascii"), REDACTED).encode("utf-8"), data
+    )
