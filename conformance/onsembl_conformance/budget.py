@@ -74,11 +74,10 @@ class WindowLog:
     """One window of one scope: the times of the messages counted in it, oldest first.
 
     ``own`` holds the times of this run's messages only; ``times`` also those
-    assumed of other clients (:meth:`Budget.note_refusal`). ``peak`` is the most
-    of this run's own messages the window ever held.
+    assumed of other clients (:meth:`Budget.note_refusal`).
     """
 
-    __slots__ = ("key", "limit", "name", "own", "peak", "seconds", "span", "times")
+    __slots__ = ("key", "limit", "name", "own", "seconds", "span", "times")
 
     def __init__(self, window: Window, extra: float | None = None) -> None:
         self.key = window.key
@@ -88,7 +87,6 @@ class WindowLog:
         self.span = self.seconds + (margin(self.seconds) if extra is None else extra)
         self.times: deque[float] = deque()
         self.own: deque[float] = deque()
-        self.peak = 0
 
     def used(self, now: float) -> int:
         """Messages counted in ``(now - span, now]``; forgets older ones."""
@@ -97,6 +95,11 @@ class WindowLog:
             while times and times[0] <= horizon:
                 times.popleft()
         return len(self.times)
+
+    def own_used(self, now: float) -> int:
+        """This run's own messages in ``(now - span, now]``."""
+        self.used(now)
+        return len(self.own)
 
     def wait(self, count: int, now: float) -> float:
         """Seconds until ``count`` more messages fit (0 when they fit now).
@@ -116,7 +119,6 @@ class WindowLog:
         self.times.extend([now] * count)
         if own:
             self.own.extend([now] * count)
-            self.peak = max(self.peak, len(self.own))
 
 
 class ScopeLog:
@@ -217,7 +219,8 @@ class Budget:
         self.waited = 0.0
         """Seconds paced sends waited for a slot, all connections together."""
         self.external = 0
-        """Messages of other clients assumed in the global windows (:meth:`note_refusal`)."""
+        """Messages of other clients assumed in the global windows (:meth:`note_refusal`),
+        in the window that assumed most."""
 
     def connection(self, *, paced: bool = True) -> ConnectionBudget:
         """The budget of one new connection to this server."""
@@ -265,11 +268,11 @@ class Budget:
             used, limit = entry.get("used"), entry.get("limit")
             if not isinstance(used, int) or not isinstance(limit, int) or used < limit:
                 continue
-            own = log.used(now)
+            own = log.own_used(now)
             if own < limit:
                 return (
                     f"the server's global {log.key} quota of {limit} is spent, "
-                    f"{own} of it by this run: other clients spent the rest"
+                    f"at most {own} of it by this run: other clients spent the rest"
                 )
         return None
 
@@ -282,13 +285,15 @@ class Budget:
             return False
         now = self.clock()
         limits = reply["limits"]
+        assumed = 0
         for log in self.global_scope.logs:
             entry = limits.get(log.name)
             if not isinstance(entry, dict) or not isinstance(entry.get("used"), int):
                 continue
             others = max(0, min(entry["used"], log.limit) - log.used(now))
-            log.add(now, others)
-            self.external += others
+            log.add(now, others, own=False)
+            assumed = max(assumed, others)
+        self.external += assumed
         return True
 
     def global_wait(self) -> float:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, assume, settings
 from hypothesis.errors import HypothesisDeprecationWarning
 
 from onsembl_conformance.context import CheckContext
-from onsembl_spec.errors import CheckFailure, ExampleDiscarded
+from onsembl_spec.errors import CheckFailure, CheckInconclusive, ExampleDiscarded
 
 T = TypeVar("T")
 
@@ -63,6 +63,8 @@ class Bridge:
         self.ctx = ctx
         self.loop = loop
         self.discarded = False
+        self.inconclusive: CheckInconclusive | None = None
+        """Why an exchange could not reach a verdict; the property stops at once (issue 9)."""
         self._aborted = threading.Event()
         self._current: concurrent.futures.Future[Any] | None = None
 
@@ -83,6 +85,12 @@ class Bridge:
             self.discarded = True
             assume(False)
             raise
+        except CheckInconclusive as err:
+            # Not a failing example to shrink (issue 9): the server's quota spent by others,
+            # or sends the rate limits cannot hold; the property stops, the check is an error.
+            self.inconclusive = err
+            self.abort()
+            raise PropertyAborted from None
         except CheckFailure:
             # Kept in case hypothesis re-runs this example and it passes: the engine then
             # reports a nondeterministic server with both exchanges (issue 9, part 2).
@@ -118,7 +126,8 @@ async def run_property(ctx: CheckContext, test: Callable[[], None], bridge: Brid
 
     When the check is cancelled (the engine's time limit), ``bridge`` is aborted
     so the thread stops too: nothing keeps running, or keeps the process alive,
-    after the check has been reported.
+    after the check has been reported. An exchange that raised
+    :class:`CheckInconclusive` stops the property the same way, and is raised here.
     """
 
     def quietly() -> None:
@@ -132,3 +141,5 @@ async def run_property(ctx: CheckContext, test: Callable[[], None], bridge: Brid
     except asyncio.CancelledError:
         bridge.abort()
         raise
+    if bridge.inconclusive is not None:
+        raise bridge.inconclusive
