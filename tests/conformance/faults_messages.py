@@ -19,6 +19,7 @@ from onsembl_server.core.server import ServerCore
 from onsembl_spec.protocol import CONNECT_TYPES
 from onsembl_spec.schemas import bundled
 from onsembl_spec.tokens import ALGORITHM, Claims, TokenError
+from onsembl_spec.wire import now_timestamp
 
 # --------------------------------------------------------------------- authentication
 
@@ -229,6 +230,24 @@ def _() -> None:
     ServerCore._on_dashboard_connect = on_dashboard_connect  # type: ignore[method-assign]
 
 
+@fault("forward-restamps")
+def _() -> None:
+    """Every forwarded message gets the server's time of sending as its ``timestamp`` (MSG-13:
+    a forwarded message keeps every field its sender gave it), as a server that builds each
+    outgoing message afresh would. Its only deviation, and a timing-dependent one: when the
+    sender stamped the same millisecond, nothing differs (issue 9: it must be reported under
+    MSG-13 alone, whatever the timing)."""
+    original = outbound.forwarded
+
+    def forwarded(message: Any) -> str:
+        return original({**message, "timestamp": now_timestamp()})
+
+    outbound.forwarded = forwarded
+    ServerCore.forwarded_text = staticmethod(  # type: ignore[method-assign, assignment]
+        lambda message, raw: outbound.forwarded(message)
+    )
+
+
 # --------------------------------------------------------------------- roles
 
 
@@ -294,6 +313,8 @@ CATALOGUE: tuple[Entry, ...] = (
     # presence
     entry("presence-dashboard-id-unchecked", "dashboard_speaks_for_itself", "PRES-6"),
     entry("presence-dashboard-id-replaces", "shared_dashboard_id", "PRES-9"),
+    # 41 forwarded messages: at least one stamped in another millisecond than its sender's
+    entry("forward-restamps", "agent_status_forwarded,output_in_order", "MSG-13"),
     # roles
     entry("roles-dashboard-sends-agent-types", "dashboard_forbidden_types", "ROLE-3"),
     entry("roles-agent-sends-dashboard-types", "agent_forbidden_types", "ROLE-3"),
