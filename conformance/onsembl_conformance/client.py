@@ -110,6 +110,8 @@ class Connection:
         self.auto_pong = auto_pong
         self.budget = budget if budget is not None else ctx.budget_for(None).connection()
         """What this connection sends counts here (issue 9): paced unless made unpaced."""
+        self._noted: set[int] = set()
+        """``id`` of the ``RATE_LIMIT`` refusals already taken into the budget."""
         self.inbox: list[Message] = []
         self.received: list[Message] = []
         self.wrapped_received = 0
@@ -458,6 +460,7 @@ class Connection:
         """Count what the server will count for ``what`` (RATE-1..RATE-4, BATCH-5), waiting for
         free slots first when paced; :class:`CheckInconclusive` when none frees in time."""
         kinds = self.budget.budget.kinds(what)
+        self._note_refusals()
         if pace and self.budget.paced:
             try:
                 waited = await self.budget.acquire(kinds)
@@ -470,6 +473,15 @@ class Connection:
         else:
             self.budget.record(kinds, background=background)
         self.ctx.count_sent(len(kinds))
+
+    def _note_refusals(self) -> None:
+        """Take the global refusals this connection received into the run's budget: when
+        other clients spent the server's global quota, every paced send of the run then
+        waits it out instead of being refused in turn (issue 9)."""
+        for got in self.received:
+            if got.get("code") == "RATE_LIMIT" and id(got) not in self._noted:
+                self._noted.add(id(got))
+                self.budget.budget.note_refusal(got)
 
     async def send_raw(self, payload: bytes, *, text: bool) -> None:
         """Send ``payload`` as one binary frame, or as a text frame even if not UTF-8."""

@@ -291,3 +291,34 @@ async def test_set_up_refused_for_a_spent_global_quota_is_inconclusive(
         await other.cleanup()
         await ctx.cleanup()
         await srv.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_global_refusal_received_holds_the_whole_run() -> None:
+    """A global refusal received mid-check goes into the run's budget at the next send: every
+    paced send of the run then waits for the window instead of being refused in turn."""
+    tight = {**SMALL, "limits": {**SMALL["limits"], "global": {"per_minute": 3}}}
+    srv = ReferenceServer(
+        ServerConfig(port=0, jwt_secret=SECRET, profile=profile_from_mapping(tight))
+    )
+    await srv.start()
+    config = SuiteConfig(url=srv.url, secret=SECRET, profile=profile_from_mapping(tight))
+    other = CheckContext(
+        SuiteConfig(url=srv.url, secret=SECRET, profile=profile_from_mapping(tight)), "other"
+    )
+    ctx = CheckContext(config, "check")
+    try:
+        for _ in range(3):  # another client spends the whole quota
+            await other.dashboard()
+        conn = await ctx.connect(ctx.recipe(), paced=False)
+        await conn.send(message("heartbeat:ping", requestId="p1"))
+        reply = await conn.expect("connection:error", "RATE-1")
+        assert config.run_budget.spent_by_others(reply) is not None
+        assert config.run_budget.global_wait() == 0.0  # not known to the budget yet
+        await conn.send(message("heartbeat:ping", requestId="p2"))
+        assert config.run_budget.global_wait() > 55
+        assert ctx.global_quota_spent() is not None
+    finally:
+        await other.cleanup()
+        await ctx.cleanup()
+        await srv.stop()
