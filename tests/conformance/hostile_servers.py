@@ -41,7 +41,7 @@ import datetime
 import json
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -61,21 +61,26 @@ def timestamp() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def compact(message: dict[str, object]) -> str:
+def compact(message: Mapping[str, object]) -> str:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
 def output_of_size(size: int) -> bytes:
     """A schema-valid ``terminal:output`` whose UTF-8 text is exactly ``size`` bytes."""
-    skeleton = {
-        "type": "terminal:output",
-        "agentId": "hostile-agent",
-        "output": {"type": "stdout", "content": "", "timestamp": "2024-01-01T00:00:00Z"},
-        "timestamp": "2024-01-01T00:00:00Z",
-    }
-    empty = len(compact(skeleton).encode())
-    skeleton["output"]["content"] = "x" * (size - empty)  # type: ignore[index]
-    data = compact(skeleton).encode()
+
+    def message(content: str) -> str:
+        chunk = {"type": "stdout", "content": content, "timestamp": "2024-01-01T00:00:00Z"}
+        return compact(
+            {
+                "type": "terminal:output",
+                "agentId": "hostile-agent",
+                "output": chunk,
+                "timestamp": "2024-01-01T00:00:00Z",
+            }
+        )
+
+    empty = len(message("").encode())
+    data = message("x" * (size - empty)).encode()
     assert len(data) == size, len(data)
     return data
 
