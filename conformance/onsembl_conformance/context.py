@@ -188,8 +188,10 @@ class CheckContext:
         does not grow it): a client that stops reading then holds little
         of what the server sends (CLOSE-7). ``paced=False`` opens a connection
         whose sends are counted but never held (issue 9: checks that exceed
-        rate limits on purpose).
+        rate limits on purpose). While the server's global quota is spent by
+        other clients, the connection opens only once it frees (:meth:`room_to_open`).
         """
+        await self.room_to_open(url)
         base = urlsplit(url or self.config.url)
         extra: list[tuple[str, str]] = list((headers or {}).items())
         params = dict(query or {})
@@ -369,6 +371,23 @@ class CheckContext:
         await asyncio.sleep(wait)
 
     # -- rate budgets ------------------------------------------------------------
+
+    async def room_to_open(self, url: str | None) -> None:
+        """Wait, before opening a connection, until the run's budget has room in the global
+        windows again (issue 9): a connection opened while its first message would be held
+        for the quota other clients spent is closed by the server meanwhile (IDENT-3).
+        :class:`CheckInconclusive` when that is longer than a set-up may wait."""
+        budget = self.budget_for(url)
+        wait = budget.global_wait()
+        if wait <= 0:
+            return
+        if wait > SETUP_WAIT_S:
+            raise CheckInconclusive(
+                f"the server's global quota is spent by other clients for {wait:.0f}s more,"
+                f" longer than a check's set-up may wait ({SETUP_WAIT_S:g}s)"
+            )
+        self.transcript.note(f"waiting {wait:.1f}s for the server's global quota to free")
+        await asyncio.sleep(wait)
 
     def budget_for(self, url: str | None) -> Budget:
         """The budget of connections to ``url``: the run's for the server under test

@@ -23,7 +23,9 @@ from onsembl_spec.errors import CheckFailure, CheckInconclusive, ExampleDiscarde
 
 T = TypeVar("T")
 
-EXAMPLE_TIMEOUT = 60.0
+EXAMPLE_TIMEOUT = 90.0
+"""Longest one exchange may take: a minute window of the server's global quota, spent by
+other clients, waited out (issue 9), and the exchange itself."""
 
 
 class PropertyAborted(BaseException):
@@ -92,6 +94,11 @@ class Bridge:
             self.abort()
             raise PropertyAborted from None
         except CheckFailure:
+            if self.ctx.global_quota_spent() is not None:
+                # The server refused for a global quota other clients spent (issue 9): no
+                # verdict on this example; the run's budget holds the next ones until it frees.
+                self.discarded = True
+                assume(False)
             # Kept in case hypothesis re-runs this example and it passes: the engine then
             # reports a nondeterministic server with both exchanges (issue 9, part 2).
             self.ctx.failing_example_events = list(self.ctx.transcript.events)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.hypo import Bridge, run_property
-from onsembl_spec.errors import CheckInconclusive
-from onsembl_spec.profile import Profile
+from onsembl_spec.errors import CheckFailure, CheckInconclusive
+from onsembl_spec.profile import Profile, profile_from_mapping
 
 
 def test_a_cancelled_property_leaves_no_thread_running() -> None:
@@ -82,3 +82,50 @@ def test_an_inconclusive_exchange_stops_the_property() -> None:
     with pytest.raises(CheckInconclusive, match="quota is spent"):
         asyncio.run(check())
     assert len(examples) == 1
+
+
+def test_an_example_refused_for_a_quota_others_spent_is_discarded() -> None:
+    """Issue 9: an example that failed while the server's global quota was spent by other
+    clients (RATE-9 ``limits`` of the global scope at its limit) is no verdict: discarded,
+    the property goes on (its budget holds the next examples until the quota frees)."""
+    examples: list[int] = []
+    profile = profile_from_mapping({"limits": {"global": {"per_minute": 5}}})
+
+    class Refused:
+        """A connection of the check that received a global refusal."""
+
+        def __init__(self, ctx: CheckContext) -> None:
+            self.budget = ctx.config.run_budget.connection()
+            self.received = [
+                {
+                    "type": "connection:error",
+                    "error": "Rate limit exceeded",
+                    "code": "RATE_LIMIT",
+                    "retryAfter": 30,
+                    "limits": {
+                        "perMinute": {"used": 5, "limit": 5},
+                        "perHour": {"used": 5, "limit": 100000},
+                    },
+                }
+            ]
+
+    async def check() -> None:
+        ctx = CheckContext(SuiteConfig(url="ws://127.0.0.1:9/ws", secret="s", profile=profile), "x")
+        ctx.connections.append(Refused(ctx))  # type: ignore[arg-type]
+        bridge = Bridge(ctx, asyncio.get_running_loop())
+
+        async def exchange(n: int) -> None:
+            if n % 2 == 0:
+                raise CheckFailure("VAL-1", "a reply", "a refusal for the global quota")
+
+        @settings(max_examples=20, deadline=None, database=None)
+        @given(st.integers())
+        def test(n: int) -> None:
+            examples.append(n)
+            bridge.run(exchange(n))
+
+        await run_property(ctx, test, bridge)
+        assert ctx.config.run_budget.global_wait() > 55  # the run now waits the quota out
+
+    asyncio.run(check())
+    assert any(n % 2 == 0 for n in examples)

@@ -137,7 +137,9 @@ class Session:
         return all(conn.budget.room(kinds, reserve=RESERVE) for conn, kinds in planned.values())
 
     def refused(self) -> bool:
-        """Whether any connection of this example got a ``RATE_LIMIT`` refusal."""
+        """Whether any connection of this example got a ``RATE_LIMIT`` refusal; global ones
+        of a quota other clients spent go into the run's budget."""
+        self.ctx.global_quota_spent()
         return any(
             m["type"] == "connection:error" and m.get("code") == "RATE_LIMIT"
             for conn in self.ctx.connections
@@ -152,7 +154,10 @@ class Session:
         than RATE-1..RATE-3 say, which the RATE checks judge, or it handled a message
         later than the pacing margin allows), the model's expectations no longer hold:
         the example is dropped, whatever the step concluded, rather than reported under
-        a requirement it does not show broken (issue 9).
+        a requirement it does not show broken (issue 9). So is a global refusal with the
+        server's quota spent by other clients; the run's budget then holds every send,
+        and every new connection (:meth:`CheckContext.room_to_open`), until it frees:
+        the next example waits it out.
         """
         try:
             result = await exchange
