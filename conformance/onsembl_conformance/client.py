@@ -413,6 +413,16 @@ class Connection:
         async with self._arrival:
             self._arrival.notify_all()
 
+    def release(self) -> None:
+        """Forget the messages kept, once the check is over (``CheckContext.cleanup``): a
+        finished check's context may live on (an exception's traceback, a reference cycle
+        until the garbage collector runs), its up to 64 MiB of messages need not (issue 9)."""
+        self.received.clear()
+        self.inbox.clear()
+        self._sizes.clear()
+        self.held_bytes = 0
+        self._background = 0
+
     def pause_reading(self) -> None:
         """Stop taking bytes from the socket, as a client that stopped reading (CLOSE-7)."""
         self.ctx.transcript.note(f"#{self.number} stops reading")

@@ -8,6 +8,7 @@ seed and the check's name, so a re-run with the same seed (``--seed``,
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import socket
 import zlib
@@ -422,12 +423,24 @@ class CheckContext:
         return reason
 
     async def cleanup(self) -> None:
-        """Close every connection still open; global refusals seen go into the run's budget."""
+        """Close every connection still open; global refusals seen go into the run's budget.
+        Then the connections forget the messages they kept (issue 9): the check is over;
+        its context may live on (an exception's traceback, a cycle until collected)."""
         self.global_quota_spent()
         await asyncio.gather(
             *(c.close() for c in self.connections if not c.closed.is_set()),
             return_exceptions=True,
         )
+        for conn in self.connections:
+            conn.release()
+        for found in (*self.violations, self.inconclusive):
+            if found is not None:  # the report keeps it; its traceback would keep this context
+                found.__traceback__ = None
+        if self.transcript.events.dropped_events:
+            # A flood filled this transcript: collect the reference cycles of the checks
+            # before it (contexts, connections, their 4 MiB transcripts), which would
+            # otherwise wait for the collector while more floods arrive (issue 9).
+            gc.collect()
 
     # -- private servers -------------------------------------------------------
 
