@@ -189,10 +189,11 @@ class CheckContext:
         does not grow it): a client that stops reading then holds little
         of what the server sends (CLOSE-7). ``paced=False`` opens a connection
         whose sends are counted but never held (issue 9: checks that exceed
-        rate limits on purpose). While the server's global quota is spent by
-        other clients, the connection opens only once it frees (:meth:`room_to_open`).
+        rate limits on purpose). A paced connection opens only once the run's
+        budget has room in the server's global windows (:meth:`room_to_open`).
         """
-        await self.room_to_open(url)
+        if paced:
+            await self.room_to_open(url)
         base = urlsplit(url or self.config.url)
         extra: list[tuple[str, str]] = list((headers or {}).items())
         params = dict(query or {})
