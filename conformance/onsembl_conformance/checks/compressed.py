@@ -31,7 +31,11 @@ async def check_compressed_processed(ctx: CheckContext) -> None:
     await agent.send(encode_compressed(status))
     got = await dash.expect("agent:status", "COMP-1", where=lambda m: m["status"] == "busy")
     if got != status:
-        raise CheckFailure("COMP-1", describe(status), describe(got))
+        # Processed as if sent alone (COMP-1) is seen in what was forwarded; a field changed
+        # on the way, the timestamp say, is MSG-13's business (issue 9: one deviation, one
+        # requirement).
+        processed = all(got.get(k) == status[k] for k in ("type", "agentId", "status"))
+        raise CheckFailure("MSG-13" if processed else "COMP-1", describe(status), describe(got))
 
 
 @check("COMP-2", tags=("quick",))
