@@ -38,12 +38,6 @@ from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_spec.profile import Profile, profile_from_mapping
 from onsembl_spec.wire import now_timestamp
 
-MAX_RECEIVE_BYTES = 64 * 1024 * 1024
-"""Kept for connections opened outside :meth:`CheckContext.connect`; those use
-``frame_bound(profile.max_message_bytes)`` and ``RECEIVE_QUEUE`` instead (issue 9), and
-:class:`Connection` enforces that bound on every connection whatever its ``max_size``."""
-
-
 SETUP_WAIT_S = 70.0
 """Longest a check's set-up waits for the server's global quota, spent by other clients, to
 free (issue 9): a per-minute window and its margin."""

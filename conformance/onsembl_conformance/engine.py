@@ -232,14 +232,22 @@ class Engine:
                 "".join(traceback.format_exception(err)),
             )
         finally:
+            cleanup_limit = CLEANUP_TIME_LIMIT
+            left = self.remaining()
+            if left is not None:  # --max-time counts the clean-up too (at least 1 s of it)
+                cleanup_limit = max(1.0, min(cleanup_limit, left))
             try:
-                await asyncio.wait_for(ctx.cleanup(), CLEANUP_TIME_LIMIT)
+                await asyncio.wait_for(ctx.cleanup(), cleanup_limit)
             except (TimeoutError, Exception) as err:  # the check's verdict stands
                 ctx.transcript.note(f"cleanup: {type(err).__name__}")
         if ctx.violations and (failure is None or error is not None):
             # Something the server sent broke a requirement: that is a failure even if
             # the check then ended in an error.
             failure, error = ctx.violations[0], None
+        if failure is not None:
+            # The report keeps the failure; its traceback would keep the whole check's
+            # context (connections, a flood's messages) alive until the run ends.
+            failure.__traceback__ = None
         result = CheckResult(spec, status, time.monotonic() - began, message=message)
         result.messages_sent = ctx.sent_messages
         if failure is not None:

@@ -10,8 +10,8 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 from websockets.extensions.permessage_deflate import PerMessageDeflate
 
-from onsembl_conformance.client import Connection, describe
-from onsembl_conformance.context import MAX_RECEIVE_BYTES, CheckContext, message
+from onsembl_conformance.client import RECEIVE_QUEUE, Connection, describe, frame_bound
+from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
 from onsembl_spec.errors import CheckFailure, CheckSkipped
 from onsembl_spec.wire import message_text, now_timestamp
@@ -161,7 +161,8 @@ async def deflate_connection(ctx: CheckContext, owner: str) -> tuple[Connection,
             additional_headers={"Authorization": f"Bearer {ctx.token(recipe)}"},
             compression="deflate",
             ping_interval=None,
-            max_size=MAX_RECEIVE_BYTES,
+            max_size=frame_bound(ctx.profile.max_message_bytes),
+            max_queue=RECEIVE_QUEUE,
             open_timeout=ctx.timeout,
             close_timeout=ctx.timeout,
             user_agent_header="onsembl-conformance",
