@@ -197,6 +197,16 @@ class Engine:
             ctx.raise_violation()
         except CheckFailure as err:
             failure = err
+            spent = None if err in ctx.violations else ctx.global_quota_spent()
+            if spent is not None:
+                # The server refused for its global quota, spent by other clients: what
+                # the check expected did not happen, but not through the server's fault.
+                failure = None
+                error = CheckError(
+                    "inconclusive",
+                    f"{spent}; the check saw {err.requirement_id} unmet "
+                    f"({err.expected}) while the server's global quota was spent",
+                )
         except CheckSkipped as err:
             status, message = "skipped", str(err)
         except CheckInconclusive as err:
@@ -354,6 +364,8 @@ class Engine:
             max_time=self.max_time,
             timed_out=timed_out,
         )
+        budget = self.config.run_budget
+        summary.rate_waited, summary.rate_external = budget.waited, budget.external
         if self.baseline is not None:
             outcome = compare(summary, self.baseline, failing_levels)
             summary.baseline = outcome

@@ -85,6 +85,10 @@ class RunSummary:
     """How the failures compare with ``--baseline`` (``None``: no baseline given)."""
     timed_out: bool = False
     """The run's ``--max-time`` passed before every check finished."""
+    rate_waited: float = 0.0
+    """Seconds the suite's paced sends waited for the server's rate limits (issue 9)."""
+    rate_external: int = 0
+    """Messages of other clients the run's budget assumed from global refusals."""
 
     @property
     def messages_sent(self) -> int:
@@ -109,6 +113,8 @@ class RunSummary:
             "messages_sent": self.messages_sent,
             "max_time_s": self.max_time,
             "timed_out": self.timed_out,
+            "rate_waited_s": round(self.rate_waited, 2),
+            "rate_external": self.rate_external,
             "baseline": self.baseline.as_dict() if self.baseline is not None else None,
         }
 

@@ -216,3 +216,24 @@ def test_console_labels_errors() -> None:
     assert "This is no verdict on AUTH-4." in text
     assert "INCOMPLETE (exit 3)" in text
     ET.fromstring(ET.tostring(junit_tree(summary).getroot()))
+
+
+def test_a_failure_met_while_the_global_quota_was_spent_is_inconclusive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine asks the context (issue 9): a refusal for a quota other clients spent
+    turns a failed expectation into an inconclusive error; a violation stays a failure."""
+    reason = "global RATE_LIMIT: the quota was spent by other clients (retryAfter 40)"
+    monkeypatch.setattr(CheckContext, "global_quota_spent", lambda self: reason)
+    result = run_one(_fails)
+    assert result.status == "error" and result.failure is None
+    assert result.error is not None and result.error.kind == "inconclusive"
+    assert "AUTH-3" in result.error.message and "retryAfter 40" in result.error.message
+
+    async def violated(ctx: CheckContext) -> None:
+        ctx.violation(CheckFailure("MSG-8", "valid messages", "an invalid agent:list"))
+        ctx.raise_violation()
+
+    assert run_one(violated).status == "failed"
+    monkeypatch.setattr(CheckContext, "global_quota_spent", lambda self: None)
+    assert run_one(_fails).status == "failed"

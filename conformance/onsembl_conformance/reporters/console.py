@@ -126,5 +126,10 @@ class ConsoleReporter:
         )
         self.write(f"checks: {checks}; requirements: {reqs}")
         self.write(f"messages sent: {summary.messages_sent}")
+        if summary.rate_waited >= 1 or summary.rate_external:
+            self.write(
+                f"rate budget: sends waited {summary.rate_waited:.1f}s for the server's limits; "
+                f"{summary.rate_external} messages of other clients seen in its global window"
+            )
         verdict = VERDICTS[summary.exit_code].upper()
         self.write(f"{verdict} (exit {summary.exit_code}); time taken {summary.duration:.1f}s")
