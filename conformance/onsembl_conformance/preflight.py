@@ -180,6 +180,22 @@ def _global_retry_after(reply: dict[str, Any], global_per_minute: int | None) ->
     return retry if isinstance(retry, int) and retry > 0 else None
 
 
+def _closed(err: ConnectionClosed) -> SuiteError:
+    """The set-up mistake a close right after the handshake points to."""
+    rcvd = err.rcvd
+    if rcvd is not None and rcvd.code == 1008:
+        return SuiteError(
+            "the server closed with 1008 (policy violation) right after the "
+            f"handshake: it refused the kit's token; {SECRET_HINT} "
+            "(right algorithm, audience, issuer?)"
+        )
+    how = f"code {rcvd.code} {clean(rcvd.reason)!r}" if rcvd else "without a close frame"
+    return SuiteError(
+        f"the server closed the connection ({how}) instead of answering "
+        "dashboard:connect: is it an Onsembl 1.4 server?"
+    )
+
+
 async def _identify(ws: ClientConnection, timeout: float) -> dict[str, Any]:
     """Send ``dashboard:connect``; the first reply that is not a ping, or a SuiteError."""
     hello = {
@@ -187,7 +203,10 @@ async def _identify(ws: ClientConnection, timeout: float) -> dict[str, Any]:
         "dashboardId": "onsembl-preflight",
         "timestamp": now_timestamp(),
     }
-    await ws.send(json.dumps(hello))
+    try:
+        await ws.send(json.dumps(hello))
+    except ConnectionClosed as err:
+        raise _closed(err) from None
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -200,18 +219,7 @@ async def _identify(ws: ClientConnection, timeout: float) -> dict[str, Any]:
                 f"{timeout:g}s: is it an Onsembl 1.4 server (not another protocol or version)?"
             ) from None
         except ConnectionClosed as err:
-            rcvd = err.rcvd
-            if rcvd is not None and rcvd.code == 1008:
-                raise SuiteError(
-                    "the server closed with 1008 (policy violation) right after the "
-                    f"handshake: it refused the kit's token; {SECRET_HINT} "
-                    "(right algorithm, audience, issuer?)"
-                ) from None
-            how = f"code {rcvd.code} {clean(rcvd.reason)!r}" if rcvd else "without a close frame"
-            raise SuiteError(
-                f"the server closed the connection ({how}) instead of answering "
-                "dashboard:connect: is it an Onsembl 1.4 server?"
-            ) from None
+            raise _closed(err) from None
         try:
             reply = json.loads(frame)
         except (TypeError, ValueError):
