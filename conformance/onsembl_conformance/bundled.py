@@ -1,7 +1,7 @@
 """Starting a server as a subprocess: the bundled reference server, or any command like it.
 
 The command gets ``--host 127.0.0.1 --port 0 --jwt-secret S --profile FILE``
-appended; its first stdout line must be ``listening on ws://HOST:PORT/PATH``.
+appended; its first stdout line must be ``listening on ws://HOST:PORT/PATH`` (or ``wss://``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ FAST_PROFILE: dict[str, Any] = {
 that every timing check fits the time budget (issue item 7)."""
 
 DEFAULT_COMMAND = [sys.executable, "-m", "onsembl_spec", "serve"]
-LISTENING = re.compile(r"^listening on (ws://\S+)$")
+LISTENING = re.compile(r"^listening on (wss?://\S+)$")
+"""The first stdout line of a server the suite starts: ``ws://``, or ``wss://`` for a
+``--server-command`` that serves TLS (issue 10)."""
 
 
 @dataclass

@@ -20,9 +20,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from websockets.asyncio.client import connect as ws_connect
-from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake, InvalidStatus
-from websockets.typing import Origin
 
 from onsembl_conformance.budget import Budget
 from onsembl_conformance.client import (
@@ -32,6 +30,7 @@ from onsembl_conformance.client import (
     describe,
     frame_bound,
 )
+from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.transcript import Transcript
 from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
@@ -81,6 +80,11 @@ class SuiteConfig:
     """The run's rate budget against the server (issue 9): shared by every check of the run,
     so the suite's own traffic stays within the profile's global limits (RATE-1); made from
     ``profile`` when not given. ``budget.sent`` is the number of messages the run sent."""
+    connection: ConnectionSettings = field(default_factory=ConnectionSettings)
+    """TLS trust, extra headers and Origin of every connection (issue 10: ``--ca-file``,
+    ``--insecure``, ``--header``, ``--origin``)."""
+    replay: ReplayHint | None = None
+    """The replay command printed under a saved failure in URL mode (``None``: bundled)."""
 
     def __post_init__(self) -> None:
         if self.budget is None:
@@ -185,6 +189,10 @@ class CheckContext:
         whose sends are counted but never held (issue 9: checks that exceed
         rate limits on purpose). A paced connection opens only once the run's
         budget has room in the server's global windows (:meth:`room_to_open`).
+
+        Every connection carries the run's connection settings (issue 10): ``--header``s,
+        ``Origin`` (``origin`` when given, none for ``NO_ORIGIN``, else ``--origin``) and,
+        for ``wss://``, the run's TLS trust (also over the ``receive_buffer`` socket).
         """
         if paced:
             await self.room_to_open(url)
@@ -207,8 +215,9 @@ class CheckContext:
         target = urlunsplit(
             (base.scheme, base.netloc, path if path is not None else base.path, query_text, "")
         )
-        if origin is not None:
-            detail += f" origin={origin}"
+        sent_origin = self.config.connection.origin_for(origin)
+        if sent_origin is not None:
+            detail += f" origin={sent_origin}"
         self._counter += 1
         number = len(self.connections) + 1
         self.transcript.record(
@@ -217,7 +226,7 @@ class CheckContext:
             detail=f"{path or base.path} {detail}",
             recipe=recipe.as_dict() if recipe else None,
             via=via,
-            origin=origin,
+            origin=sent_origin,
             path=path,
         )
         try:
@@ -228,15 +237,13 @@ class CheckContext:
             ws = await ws_connect(
                 target,
                 sock=sock,
-                additional_headers=Headers(extra),
-                origin=Origin(origin) if origin is not None else None,
+                **self.config.connection.connect_options(target, headers=extra, origin=origin),
                 compression=None,
                 ping_interval=None,
                 max_size=frame_bound(self.profile.max_message_bytes),
                 max_queue=RECEIVE_QUEUE,
                 open_timeout=self.timeout,
                 close_timeout=self.timeout,
-                user_agent_header="onsembl-conformance",
             )
         except InvalidStatus as err:
             status = err.response.status_code

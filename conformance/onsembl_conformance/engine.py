@@ -148,7 +148,14 @@ class Engine:
         started = time.monotonic()
         if self.max_time is not None:
             self._deadline = started + self.max_time
-        self.emit(RunStarted(self.config.url, list(checks), self.config.seed))
+        self.emit(
+            RunStarted(
+                self.config.url,
+                list(checks),
+                self.config.seed,
+                warnings=self.config.connection.warnings(),
+            )
+        )
         results: list[CheckResult] = []
         gate = asyncio.Semaphore(self.jobs)
 
@@ -274,6 +281,8 @@ class Engine:
             result.exchange = ctx.transcript.lines()
             if self.config.transcripts_dir is not None:
                 result.transcript_path = self.save_transcript(ctx, spec, result)
+                if self.config.replay is not None:
+                    result.replay_command = self.config.replay.command(result.transcript_path)
         return result
 
     def nondeterministic(self, ctx: CheckContext, err: FlakyFailure) -> CheckError:
@@ -310,6 +319,7 @@ class Engine:
             "requirements": list(spec.requirement_ids),
             "status": result.status,
             "profile": self.config.profile.as_dict(),
+            "connection": self.config.connection.described(),
         }
         if result.failure is not None:
             extra["failure"] = {
@@ -363,6 +373,8 @@ class Engine:
             strict=self.config.strict,
             max_time=self.max_time,
             timed_out=timed_out,
+            connection=self.config.connection.described(),
+            warnings=self.config.connection.warnings(),
         )
         budget = self.config.run_budget
         summary.rate_waited, summary.rate_external = budget.waited, budget.external

@@ -55,6 +55,9 @@ class CheckResult:
     error: CheckError | None = None
     messages_sent: int = 0
     """Messages the check sent to the server (inner messages of wrappers included)."""
+    replay_command: str | None = None
+    """URL mode: the ``onsembl replay`` command for the saved transcript, against the same
+    server with the same connection flags, no secret in it (issue 10)."""
 
 
 @dataclass
@@ -89,6 +92,10 @@ class RunSummary:
     """Seconds the suite's paced sends waited for the server's rate limits (issue 9)."""
     rate_external: int = 0
     """Messages of other clients the run's budget assumed from global refusals."""
+    connection: dict[str, object] = field(default_factory=dict)
+    """The run's connection settings (``ConnectionSettings.described``: header names only)."""
+    warnings: list[str] = field(default_factory=list)
+    """What every report must say loudly (``--insecure``, issue 10)."""
 
     @property
     def messages_sent(self) -> int:
@@ -116,6 +123,8 @@ class RunSummary:
             "rate_waited_s": round(self.rate_waited, 2),
             "rate_external": self.rate_external,
             "baseline": self.baseline.as_dict() if self.baseline is not None else None,
+            "connection": self.connection,
+            "warnings": self.warnings,
         }
 
 
@@ -138,6 +147,8 @@ class RunStarted:
     target: str
     checks: list[CheckSpec]
     seed: int
+    warnings: list[str] = field(default_factory=list)
+    """Printed before any check (``--insecure``, issue 10)."""
 
 
 @dataclass

@@ -12,7 +12,11 @@ and the flag that fixes it, no transcript written.
 2. something listens at the host and port (:func:`_open`);
 3. the WebSocket handshake with a token the kit believes valid is accepted
    (an HTTP status instead: 404 "is the path right?", 401/403 "is the secret
-   right?"; a TLS failure: "certificate not trusted");
+   right?"; a certificate not trusted: "pass --ca-file FILE ... or --insecure"; a ``ws://``
+   URL of a TLS server or a ``wss://`` URL of a plain one, told apart by a TLS probe:
+   "use a wss:// URL" / "use a ws:// URL"). The handshakes carry the run's
+   :class:`~onsembl_conformance.connection.ConnectionSettings` (``--header``,
+   ``--origin``, TLS trust) like every other connection;
 4. the server answers ``dashboard:connect`` with ``agent:list`` (PRES-1): a
    close 1008 there means it refused the kit's token (wrong secret, algorithm,
    audience or issuer); no answer or another message means it does not speak
@@ -35,6 +39,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from onsembl_conformance.connection import ConnectionSettings
 from onsembl_conformance.sanitize import clean
 from onsembl_spec.errors import SuiteError
 from onsembl_spec.tokens import mint
@@ -109,23 +114,84 @@ async def _reachable(parts: SplitResult, timeout: float) -> None:
         await writer.wait_closed()
 
 
+async def _speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """Whether a TLS handshake (no certificate verification) completes at ``host:port``:
+    tells a ``ws://`` URL of a TLS server, and a ``wss://`` URL of a plain one, from other
+    handshake failures (issue 10)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=context, server_hostname=host), timeout
+        )
+    except (OSError, TimeoutError, EOFError):
+        return False
+    writer.close()
+    with suppress(Exception):
+        await asyncio.wait_for(writer.wait_closed(), 1.0)
+    return True
+
+
+def _scheme_mistake(url: str, speaks_tls: bool) -> SuiteError | None:
+    """The one-line diagnosis of a ``ws://`` URL to a TLS server or a ``wss://`` URL to a
+    plain one, or ``None``."""
+    parts = urlsplit(url)
+    where = clean(f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'wss' else 80)}")
+    if parts.scheme == "ws" and speaks_tls:
+        return SuiteError(
+            f"the server at {where} speaks TLS: use a wss:// URL (with --ca-file FILE if "
+            "its certificate is not from a public CA)"
+        )
+    if parts.scheme == "wss" and not speaks_tls:
+        return SuiteError(
+            f"the server at {where} does not speak TLS: use a ws:// URL, or serve TLS there"
+        )
+    return None
+
+
+def _untrusted(err: ssl.SSLCertVerificationError, connection: ConnectionSettings) -> SuiteError:
+    """The one-line diagnosis of a certificate the kit does not trust, naming the flag."""
+    reason = clean(err.verify_message or err.reason or err)
+    if "mismatch" in reason:
+        return SuiteError(
+            f"the server's TLS certificate does not match the URL's host ({reason}): use the "
+            "host name the certificate names, or --insecure to skip verification"
+        )
+    trusted = (
+        f"neither --ca-file {clean(connection.ca_file)} nor the system's trust store"
+        if connection.ca_file is not None
+        else "the system's trust store"
+    )
+    return SuiteError(
+        f"the server's TLS certificate is not trusted by {trusted} ({reason}): pass "
+        "--ca-file FILE with the CA that signed it, or --insecure to skip verification"
+    )
+
+
 async def _handshake(
-    url: str, token: str, timeout: float, ssl_context: ssl.SSLContext | None
+    url: str,
+    token: str,
+    timeout: float,
+    ssl_context: ssl.SSLContext | None,
+    connection: ConnectionSettings | None = None,
 ) -> ClientConnection:
     path = urlsplit(url).path or "/"
-    kwargs: dict[str, Any] = {}
+    connection = connection or ConnectionSettings()
+    kwargs: dict[str, Any] = connection.connect_options(
+        url, headers=[("Authorization", f"Bearer {token}")]
+    )
+    kwargs["user_agent_header"] = f"{kwargs['user_agent_header']} (preflight)"
     if ssl_context is not None:
         kwargs["ssl"] = ssl_context
     try:
         return await ws_connect(
             url,
-            additional_headers={"Authorization": f"Bearer {token}"},
             open_timeout=timeout,
             close_timeout=timeout,
             ping_interval=None,
             compression=None,
             max_size=1 << 20,
-            user_agent_header="onsembl-conformance (preflight)",
             **kwargs,
         )
     except InvalidStatus as err:
@@ -135,31 +201,35 @@ async def _handshake(
                 f"HTTP 404 at {clean(path)!r}: is the path right? the default is /ws"
             ) from None
         if status in (401, 403):
+            gateway = (
+                "" if connection.headers else " (or does a gateway in front want --header?)"
+            )
             raise SuiteError(
                 f"the server refused the kit's token at the handshake (HTTP {status}): "
-                f"{SECRET_HINT}"
+                f"{SECRET_HINT}{gateway}"
             ) from None
         raise SuiteError(
             f"HTTP {status} instead of a WebSocket handshake at {clean(path)!r}: "
             "is the URL that of the WebSocket endpoint?"
         ) from None
     except ssl.SSLCertVerificationError as err:
-        raise SuiteError(
-            f"the server's TLS certificate is not trusted ({clean(err.verify_message)})"
-        ) from None
-    except ssl.SSLError as err:
-        raise SuiteError(f"TLS handshake failed: {clean(err.reason or err)}") from None
-    except TimeoutError:
-        raise SuiteError(
-            f"the WebSocket handshake did not complete within {timeout:g}s"
-            + (": does the server expect wss://?" if url.startswith("ws://") else "")
-        ) from None
-    except (InvalidHandshake, OSError, EOFError) as err:
-        hint = ": does the server expect wss://?" if url.startswith("ws://") else ""
-        raise SuiteError(
-            f"the WebSocket handshake failed ({clean(type(err).__name__)}: "
-            f"{clean(str(err)[:160])}){hint}"
-        ) from None
+        raise _untrusted(err, connection) from None
+    except (TimeoutError, InvalidHandshake, OSError, EOFError) as err:
+        failure = err
+    # The handshake failed otherwise: a ws:// URL of a TLS server or a wss:// URL of a
+    # plain one is the likely mistake; a TLS probe tells (issue 10).
+    host, port = _address(urlsplit(url))
+    mistake = _scheme_mistake(url, await _speaks_tls(host, port, timeout))
+    if mistake is not None:
+        raise mistake from None
+    if isinstance(failure, ssl.SSLError):
+        raise SuiteError(f"TLS handshake failed: {clean(failure.reason or failure)}") from None
+    if isinstance(failure, TimeoutError):
+        raise SuiteError(f"the WebSocket handshake did not complete within {timeout:g}s")
+    raise SuiteError(
+        f"the WebSocket handshake failed ({clean(type(failure).__name__)}: "
+        f"{clean(str(failure)[:160])})"
+    ) from None
 
 
 def _global_retry_after(reply: dict[str, Any], global_per_minute: int | None) -> int | None:
@@ -242,14 +312,19 @@ async def preflight(
     timeout: float,
     global_per_minute: int | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    connection: ConnectionSettings | None = None,
 ) -> None:
-    """Every step of the module docstring; :class:`SuiteError` at the first that fails."""
+    """Every step of the module docstring; :class:`SuiteError` at the first that fails.
+
+    ``connection`` (TLS trust, ``--header``, ``--origin``) applies to the preflight's
+    handshakes as to every other connection of the run; ``ssl_context`` overrides its TLS
+    context."""
     parts = parse_url(url)
     await _reachable(parts, timeout)
     waited = 0.0
     while True:
         token = mint(secret, "onsembl-check-preflight", ttl=300)
-        ws = await _handshake(url, token, timeout, ssl_context)
+        ws = await _handshake(url, token, timeout, ssl_context, connection)
         try:
             reply = await _identify(ws, timeout)
         finally:

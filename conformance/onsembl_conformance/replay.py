@@ -13,11 +13,13 @@ from pathlib import Path
 
 from onsembl_conformance import transcript as transcripts
 from onsembl_conformance.bundled import DEFAULT_COMMAND, new_secret, start_server
+from onsembl_conformance.connection import ConnectionSettings
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine
 from onsembl_conformance.events import CheckResult
+from onsembl_conformance.preflight import parse_url, preflight
 from onsembl_conformance.registry import get_check
-from onsembl_conformance.runner import use_hypothesis_home
+from onsembl_conformance.runner import _global_per_minute, use_hypothesis_home
 from onsembl_spec.errors import TranscriptError, UsageError
 from onsembl_spec.profile import Profile, profile_from_mapping
 
@@ -36,8 +38,18 @@ def replay(
     profile: Profile | None = None,
     timeout: float = 5.0,
     server_command: list[str] | None = None,
+    *,
+    connection: ConnectionSettings | None = None,
 ) -> ReplayOutcome:
-    """Re-run the transcript's check against ``url`` (or a fresh bundled server)."""
+    """Re-run the transcript's check against ``url`` (or a fresh bundled server).
+
+    Against a URL, ``connection`` (``--ca-file``, ``--insecure``, ``--header``, ``--origin``)
+    applies to every connection, and the preflight runs first, as for ``onsembl check``: a
+    malformed or unreachable URL, an untrusted certificate or a refused token is one
+    :class:`SuiteError` line (exit 2), not a FAILED (issue 10)."""
+    connection = connection or ConnectionSettings()
+    if url is not None:
+        parse_url(url)  # a malformed URL is exit 2 before anything else
     data = transcripts.load(path)
     use_hypothesis_home()
     try:
@@ -45,13 +57,17 @@ def replay(
     except KeyError:
         raise TranscriptError(f"{path}: unknown check {data['check']!r}") from None
     if url is not None and not secret:
-        raise UsageError("replaying against a URL needs --jwt-secret")
+        raise UsageError(
+            "replaying against a URL needs the server's secret: --jwt-secret S or the "
+            "environment variable ONSEMBL_JWT_SECRET"
+        )
     saved_profile = data.get("profile")
     if profile is None:
         if isinstance(saved_profile, dict):
             profile = profile_from_mapping(saved_profile, source=str(path))
         else:
             profile = Profile()
+    connection.check_fit(url, profile, server_command=server_command is not None)
     server = None
     if url is None:
         secret = secret or new_secret()
@@ -60,6 +76,16 @@ def replay(
         url = server.url
         server_command = command
     try:
+        if server is None:
+            asyncio.run(
+                preflight(
+                    url,
+                    str(secret),
+                    timeout=max(timeout, 5.0),
+                    global_per_minute=_global_per_minute(profile),
+                    connection=connection,
+                )
+            )
         config = SuiteConfig(
             url=url,
             secret=str(secret),
@@ -67,6 +93,7 @@ def replay(
             timeout=timeout,
             seed=int(str(data["seed"])),
             server_command=server_command,
+            connection=connection,
         )
         result = asyncio.run(Engine(config, []).run_check(spec))
     finally:

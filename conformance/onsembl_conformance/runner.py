@@ -16,6 +16,7 @@ from pathlib import Path
 
 from onsembl_conformance.baseline import Baseline
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
+from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine, default_max_time, select
 from onsembl_conformance.events import Listener, RunSummary
@@ -47,6 +48,10 @@ class RunOptions:
     max_time: float | None = None
     """Wall-clock bound of the whole run (``--max-time``); ``None``: the mode's default."""
     baseline: Baseline | None = None
+    connection: ConnectionSettings = field(default_factory=ConnectionSettings)
+    """TLS trust, ``--header``s and ``--origin`` of every connection (issue 10)."""
+    replay: ReplayHint | None = None
+    """URL mode: the replay command printed under each saved failure (issue 10)."""
 
 
 def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -> SuiteConfig:
@@ -62,6 +67,8 @@ def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -
         server_command=options.server_command,
         transcripts_dir=options.transcripts_dir,
         max_examples=15 if options.quick else (200 if options.deep else 50),
+        connection=options.connection,
+        replay=options.replay if options.url is not None else None,
     )
 
 
@@ -122,12 +129,16 @@ def run(options: RunOptions) -> RunSummary:
         command = options.server_command or DEFAULT_COMMAND
         base = options.profile.as_dict() if options.profile is not None else FAST_PROFILE
         profile = profile_from_mapping(base, source="bundled")
+        options.connection.check_fit(
+            None, profile, server_command=options.server_command is not None
+        )
         server = start_server(command, secret, profile.as_dict())
         url = server.url
         options.server_command = command
     else:
         url, secret = options.url, str(options.secret)
         profile = options.profile or Profile()
+        options.connection.check_fit(url, profile, server_command=False)
     try:
         config = suite_config(options, url, secret, profile)
         asyncio.run(
@@ -136,6 +147,7 @@ def run(options: RunOptions) -> RunSummary:
                 secret,
                 timeout=max(options.timeout, 5.0),
                 global_per_minute=_global_per_minute(profile),
+                connection=options.connection,
             )
         )
         max_time = options.max_time or default_max_time(quick=options.quick, deep=options.deep)

@@ -20,6 +20,7 @@ import base64
 import gzip
 import itertools
 import logging
+import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -59,7 +60,8 @@ class ServerConfig:
     dashboard that stops reading costs at most that much memory.
     ``permessage_deflate`` accepts the extension when a client offers it
     (TRANS-9; declined by default). Batching and compression of forwarded
-    messages are the profile's ``output`` keys (TERM-5).
+    messages are the profile's ``output`` keys (TERM-5). ``tls`` serves
+    ``wss://`` with that server context (``onsembl serve --tls-cert --tls-key``).
     """
 
     host: str = "127.0.0.1"
@@ -71,6 +73,7 @@ class ServerConfig:
     close_timeout_s: float = 5.0
     security_log: SecurityLog | None = None
     permessage_deflate: bool = False
+    tls: ssl.SSLContext | None = None
 
 
 class _Forwarded(bytes):
@@ -311,6 +314,7 @@ class ReferenceServer:
                 max_queue=4,
                 close_timeout=self.config.close_timeout_s,
                 logger=quiet,
+                ssl=self.config.tls,  # wss:// (TRANS-1 over TLS) when configured
             )
         except OSError as err:
             raise ServerConfigError(
@@ -320,7 +324,8 @@ class ReferenceServer:
         host = self.config.host
         if ":" in host:
             host = f"[{host}]"
-        self.url = f"ws://{host}:{sockname[1]}{self.config.path}"
+        scheme = "wss" if self.config.tls is not None else "ws"
+        self.url = f"{scheme}://{host}:{sockname[1]}{self.config.path}"
 
     async def stop(self) -> None:
         """CLOSE-2: close every connection with 1001 and stop listening."""

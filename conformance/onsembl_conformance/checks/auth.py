@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from onsembl_conformance.client import describe
+from onsembl_conformance.connection import NO_ORIGIN
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.registry import check
@@ -156,13 +157,14 @@ async def check_cookie_ignored_for_foreign_origin(ctx: CheckContext) -> None:
 
 @check("AUTH-9", "AUTH-10")
 async def check_cookie_with_allowed_origin(ctx: CheckContext) -> None:
-    """The cookie counts with an allowed Origin and without Origin."""
+    """The cookie counts with an allowed Origin and without Origin (``NO_ORIGIN``: none even
+    when ``--origin`` is given)."""
     origins = ctx.profile.allowed_origins
     if not origins:
-        await expect_accepted(ctx, ctx.recipe(), "AUTH-10", via="cookie")
+        await expect_accepted(ctx, ctx.recipe(), "AUTH-10", via="cookie", origin=NO_ORIGIN)
         raise CheckSkipped("the profile allows no origin")
     await expect_accepted(ctx, ctx.recipe(), "AUTH-9", via="cookie", origin=origins[0])
-    await expect_accepted(ctx, ctx.recipe(), "AUTH-10", via="cookie")
+    await expect_accepted(ctx, ctx.recipe(), "AUTH-10", via="cookie", origin=NO_ORIGIN)
 
 
 @check("AUTH-10", tags=("quick",))

@@ -151,21 +151,21 @@ async def deflate_connection(ctx: CheckContext, owner: str) -> tuple[Connection,
         " offering permessage-deflate",
         recipe=recipe.as_dict(),
         via="header",
-        origin=None,
+        origin=ctx.config.connection.origin,
         path=None,
     )
     expected = "the handshake completes for a client offering permessage-deflate"
+    kit_headers = [("Authorization", f"Bearer {ctx.token(recipe)}")]
     try:
         ws = await ws_connect(
             ctx.config.url,
-            additional_headers={"Authorization": f"Bearer {ctx.token(recipe)}"},
+            **ctx.config.connection.connect_options(ctx.config.url, headers=kit_headers),
             compression="deflate",
             ping_interval=None,
             max_size=frame_bound(ctx.profile.max_message_bytes),
             max_queue=RECEIVE_QUEUE,
             open_timeout=ctx.timeout,
             close_timeout=ctx.timeout,
-            user_agent_header="onsembl-conformance",
         )
     except InvalidStatus as err:
         status = err.response.status_code

@@ -51,7 +51,11 @@ def failure_lines(result: CheckResult, *, exchange_lines: int = 40) -> list[str]
         out.extend(f"      {clean(line)}" for line in result.exchange[-exchange_lines:])
     if result.transcript_path is not None:
         path = clean(result.transcript_path)
-        out.append(f"    Transcript: {path} (onsembl replay {path})")
+        if result.replay_command is not None:  # URL mode: the same server, same flags
+            out.append(f"    Transcript: {path}")
+            out.append(f"    Replay: {clean(result.replay_command)}")
+        else:
+            out.append(f"    Transcript: {path} (onsembl replay {path})")
     return out
 
 
@@ -75,6 +79,8 @@ class ConsoleReporter:
                 f"onsembl check: {self.total} checks against {clean(event.target)} "
                 f"(seed {event.seed})"
             )
+            for warning in event.warnings:
+                self.write(f"WARNING: {clean(warning)}")
         elif isinstance(event, CheckFinished):
             self.done += 1
             result = event.result
@@ -131,5 +137,7 @@ class ConsoleReporter:
                 f"rate budget: sends waited {summary.rate_waited:.1f}s for the server's limits; "
                 f"{summary.rate_external} messages of other clients seen in its global window"
             )
+        for warning in summary.warnings:
+            self.write(f"WARNING: {clean(warning)}")
         verdict = VERDICTS[summary.exit_code].upper()
         self.write(f"{verdict} (exit {summary.exit_code}); time taken {summary.duration:.1f}s")

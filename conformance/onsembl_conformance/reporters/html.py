@@ -25,6 +25,7 @@ td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left
 .not-checked{background:#f4f4f4;color:#666}.error{background:#fff3cd}
 pre{background:#111;color:#eee;padding:.6em;overflow-x:auto;font-size:12px;white-space:pre-wrap}
 .summary span{margin-right:1.5em}
+.warning{background:#fbe3e3;border:2px solid #c00;padding:.6em;font-weight:bold}
 </style></head><body>
 <h1>onsembl check: {{ verdict }}</h1>
 <p class="summary"><span>target <code>{{ s.target|clean }}</code></span>
@@ -33,7 +34,10 @@ pre{background:#111;color:#eee;padding:.6em;overflow-x:auto;font-size:12px;white
 <span>requirements: {{ s.count("passed") }} passed, {{ s.count("failed") }} failed,
 {{ s.count("error") }} error, {{ s.count("not-checked") }} not checked</span>
 <span>messages sent {{ s.messages_sent }}</span></p>
-{% if errors %}<h2>Errors: no verdict, not failures of the server</h2>
+{% for w in s.warnings %}<p class="warning">WARNING: {{ w|clean }}</p>
+{% endfor %}{% if connection %}<p class="summary">{% for label, value in connection %}
+<span>{{ label }} <code>{{ value|clean }}</code></span>{% endfor %}</p>
+{% endif %}{% if errors %}<h2>Errors: no verdict, not failures of the server</h2>
 {% for c in errors %}<div class="error" id="error-{{ c.spec.name }}"><b>{{ c.spec.name }}</b>
 [{{ c.spec.requirement_ids|join(", ") }}] {{ c.error.kind }}: {{ c.error.message|clean }}
 <pre>{{ c.exchange|join("\\n")|clean_block }}</pre></div>
@@ -57,7 +61,15 @@ def render_html(summary: RunSummary) -> str:
     env.filters["clean_block"] = clean_block
     errors = [c for c in summary.checks if c.status == "error"]
     verdict = VERDICTS[summary.exit_code]
-    return env.from_string(TEMPLATE).render(s=summary, verdict=verdict, errors=errors)
+    settings = summary.connection
+    connection = [
+        (label, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        for label, key in (("CA file", "ca_file"), ("Origin", "origin"), ("headers", "headers"))
+        if (value := settings.get(key))
+    ]  # header names only (issue 10)
+    return env.from_string(TEMPLATE).render(
+        s=summary, verdict=verdict, errors=errors, connection=connection
+    )
 
 
 class HtmlReporter:

@@ -37,6 +37,8 @@ def check_data(result: CheckResult) -> dict[str, Any]:
         entry["error"] = {"kind": result.error.kind, "message": clean(result.error.message)}
     if result.transcript_path is not None:
         entry["transcript"] = str(result.transcript_path)
+    if result.replay_command is not None:
+        entry["replay"] = clean(result.replay_command)
     return entry
 
 

@@ -32,6 +32,12 @@ def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
     ET.SubElement(props, "property", name="target", value=clean(summary.target))
     ET.SubElement(props, "property", name="seed", value=str(summary.seed))
     ET.SubElement(props, "property", name="messages_sent", value=str(summary.messages_sent))
+    for key, value in summary.connection.items():  # header names only (issue 10)
+        if value not in (None, False, []):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            ET.SubElement(props, "property", name=f"connection.{key}", value=clean(shown))
+    for warning in summary.warnings:
+        ET.SubElement(props, "property", name="warning", value=clean(warning))
     for result in summary.checks:
         ids = " ".join(result.spec.requirement_ids)
         case = ET.SubElement(

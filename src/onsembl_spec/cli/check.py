@@ -13,6 +13,11 @@ import os
 import shlex
 from pathlib import Path
 
+from onsembl_spec.cli._connection_options import (
+    add_connection_arguments,
+    connection_from_args,
+    replay_hint,
+)
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
@@ -91,6 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="without URL: start this command instead of the bundled server "
         "(it gets --host --port --jwt-secret --profile appended)",
     )  # fmt: skip
+    add_connection_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-time must be positive")
     if args.server_command and args.url:
         raise UsageError("--server-command is for runs without URL")
+    connection = connection_from_args(args)
     profile = load_profile(args.profile) if args.profile else None
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     listeners: list[object] = [ConsoleReporter()]
@@ -150,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         listeners=listeners,  # type: ignore[arg-type]
         max_time=args.max_time,
         baseline=baseline,
+        connection=connection,
+        replay=replay_hint(args, connection) if args.url else None,
     )
     summary = run_suite(options)
     if args.write_baseline:

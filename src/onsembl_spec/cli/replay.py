@@ -7,9 +7,15 @@ ended in an error of the kit or the environment: no verdict).
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from pathlib import Path
 
+from onsembl_spec.cli._connection_options import (
+    SECRET_VARIABLE,
+    add_connection_arguments,
+    connection_from_args,
+)
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
@@ -20,10 +26,14 @@ HELP = "re-run a failure transcript saved by 'onsembl check'; prints FIXED or FA
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a transcript from onsembl-transcripts/")
     parser.add_argument("url", metavar="URL", nargs="?", help="server to replay against")
-    parser.add_argument("--jwt-secret", metavar="S", help="the server's HS256 secret (with URL)")
+    parser.add_argument(
+        "--jwt-secret", metavar="S",
+        help=f"the server's HS256 secret (with URL; default: ${SECRET_VARIABLE})",
+    )  # fmt: skip
     parser.add_argument("--profile", metavar="FILE", help="the server's profile (default: saved)")
     parser.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0)
     parser.add_argument("--server-command", metavar="CMD", help="without URL: server to start")
+    add_connection_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,13 +43,22 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    if args.server_command and args.url:
+        raise UsageError("--server-command is for replays without URL")
+    connection = connection_from_args(args)
+    secret = args.jwt_secret
+    if secret is None and args.url:
+        secret = os.environ.get(SECRET_VARIABLE)
+    for warning in connection.warnings():
+        print(f"WARNING: {warning}")
     outcome = replay(
         Path(args.file),
         args.url,
-        args.jwt_secret,
+        secret,
         load_profile(args.profile) if args.profile else None,
         args.timeout,
         shlex.split(args.server_command) if args.server_command else None,
+        connection=connection,
     )
     failure = outcome.original.get("failure")
     req = failure.get("requirement", "?") if isinstance(failure, dict) else "?"

@@ -1,7 +1,8 @@
 """``onsembl serve``: run the reference server (issue #4; TRANS-1, CLOSE-2).
 
-The first line on stdout is ``listening on ws://HOST:PORT/PATH``; SIGINT or
-SIGTERM closes every connection with 1001 and exits 0. ``--path`` and
+The first line on stdout is ``listening on ws://HOST:PORT/PATH`` (``wss://`` with
+``--tls-cert`` and ``--tls-key``); SIGINT or SIGTERM closes every connection with
+1001 and exits 0. ``--path`` and
 ``--permessage-deflate`` (TRANS-9) and the profile's ``output`` keys (TERM-5)
 make the choices the specification permits but the defaults do not take.
 """
@@ -58,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="accept the permessage-deflate extension when a client offers it (TRANS-9; "
         "declined by default)",
     )
+    parser.add_argument(
+        "--tls-cert", type=Path, default=None, metavar="FILE",
+        help="serve wss://: PEM certificate (chain after it), with --tls-key",
+    )  # fmt: skip
+    parser.add_argument(
+        "--tls-key", type=Path, default=None, metavar="FILE",
+        help="the certificate's unencrypted PEM private key, with --tls-cert",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +83,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--path must start with '/', not {args.path!r}")
     if args.max_outbound_bytes <= 0:
         raise UsageError("--max-outbound-bytes must be positive")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together: give both to serve wss://")
+    tls = None
+    if args.tls_cert is not None:
+        from onsembl_server.tls import server_context
+
+        tls = server_context(args.tls_cert, args.tls_key)
     profile = load_profile(args.profile)
     log_stream: TextIO = sys.stderr
     if args.log_file is not None:
@@ -90,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         max_outbound_bytes=args.max_outbound_bytes,
         security_log=SecurityLog(log_stream),
         permessage_deflate=args.permessage_deflate,
+        tls=tls,
     )
     try:
         asyncio.run(_serve(ReferenceServer(config)))
