@@ -68,6 +68,20 @@ class CheckSkipped(OnsemblError):
     """A conformance check cannot apply to this server or run (``str(err)`` says why)."""
 
 
+class TokenUnavailable(CheckSkipped):
+    """The kit cannot honestly make a token a check needs with the credentials it was given
+    (issue 10): a token command cannot forge an expired or malformed-but-signed token, an
+    HS256 secret has no public key. The check is skipped with ``str(err)`` as the reason,
+    and the report counts the requirements this left unchecked."""
+
+
+class TokenCommandError(OnsemblError):
+    """``--token-command`` failed to print a token (it exited non-zero, took too long,
+    printed too much or something that is not one JWT): the environment's trouble, never
+    the server's. In the preflight it ends the run (exit 2); during a check the check ends
+    in an ``error`` of kind ``token-command``."""
+
+
 class CheckInconclusive(OnsemblError):
     """A check could not reach a verdict for a reason that is not the server breaking its
     requirement: the server's global quota is spent by other traffic, the run's time

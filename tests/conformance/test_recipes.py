@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onsembl_conformance.recipes import KINDS, TokenRecipe
+from onsembl_conformance.recipes import CLAIM_KINDS, KINDS, PUBLIC_KEY_KINDS, TokenRecipe
 from onsembl_spec.tokens import TokenError, verify
 
 SECRET = "a-recipe-secret-of-at-least-thirty-two-bytes"
@@ -22,10 +22,29 @@ def test_fractional_ttl() -> None:
         verify(token, SECRET, now=1001.6)
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "valid"])
+SECRET_KINDS = [k for k in KINDS if k != "valid" and k not in CLAIM_KINDS + PUBLIC_KEY_KINDS]
+"""Every bad kind an HS256 secret makes without claims (AUTH-13 kinds need a key, AUTH-14
+kinds a claim to change: ``tests/conformance/test_credentials.py``)."""
+
+
+@pytest.mark.parametrize("kind", SECRET_KINDS)
 def test_every_bad_kind_is_refused(kind: str) -> None:
     with pytest.raises(TokenError):
         verify(TokenRecipe("alice", ttl=60, kind=kind).mint(SECRET), SECRET)
+
+
+@pytest.mark.parametrize("kind", ["exp-nan", "exp-infinity", "exp-overflow", "nbf-nan"])
+def test_numeric_date_kinds_write_what_json_cannot(kind: str) -> None:
+    """AUTH-12: the claims are written as Python's json writes them (NaN, Infinity, 401
+    digits), and verify refuses them as no NumericDate, never with an unexpected error."""
+    token = TokenRecipe("alice", ttl=60, kind=kind).mint(SECRET)
+    with pytest.raises(TokenError, match="not a finite NumericDate"):
+        verify(token, SECRET)
+
+
+def test_a_kind_needing_a_claim_says_so() -> None:
+    with pytest.raises(ValueError, match="aud"):
+        TokenRecipe("alice", kind="aud-other").mint(SECRET)
 
 
 def test_expired_recipe_is_refused() -> None:
