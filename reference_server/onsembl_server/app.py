@@ -38,6 +38,7 @@ from onsembl_server.seclog import SecurityLog
 from onsembl_spec.errors import ServerConfigError
 from onsembl_spec.profile import Profile
 from onsembl_spec.protocol import CloseCode
+from onsembl_spec.tokens import Verifier
 from onsembl_spec.wire import BATCH_MAX, now_timestamp
 
 SLOW_CONSUMER_REASON = "slow consumer"
@@ -62,6 +63,10 @@ class ServerConfig:
     (TRANS-9; declined by default). Batching and compression of forwarded
     messages are the profile's ``output`` keys (TERM-5). ``tls`` serves
     ``wss://`` with that server context (``onsembl serve --tls-cert --tls-key``).
+    ``jwt_verifier``, when given, is how tokens are verified instead of the HS256
+    ``jwt_secret``: a public key and its one algorithm, an audience and an issuer
+    (``onsembl serve --jwt-public-key --jwt-alg --jwt-audience --jwt-issuer``;
+    AUTH-13, AUTH-14).
     """
 
     host: str = "127.0.0.1"
@@ -74,6 +79,7 @@ class ServerConfig:
     security_log: SecurityLog | None = None
     permessage_deflate: bool = False
     tls: ssl.SSLContext | None = None
+    jwt_verifier: Verifier | None = None
 
 
 class _Forwarded(bytes):
@@ -278,13 +284,13 @@ class ReferenceServer:
     """The reference server: ``await start()``, ``url``, ``await stop()`` (or ``async with``)."""
 
     def __init__(self, config: ServerConfig) -> None:
-        if not config.jwt_secret:
+        if not config.jwt_secret and config.jwt_verifier is None:
             raise ServerConfigError("no JWT secret: pass --jwt-secret or set ONSEMBL_JWT_SECRET")
         self.config = config
         self.outbox = _Outbox(self)
         self.core = ServerCore(
             config.profile,
-            config.jwt_secret,
+            config.jwt_verifier or config.jwt_secret,
             self.outbox,
             security_log=config.security_log,
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
-from onsembl_spec.tokens import Claims, TokenError, verify
+from onsembl_spec.tokens import Claims, TokenError, Verifier, verify
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,13 @@ class AuthResult:
 
 
 def authenticate(
-    handshake: Handshake, secret: str, allowed_origins: Sequence[str], wall_now: float
+    handshake: Handshake,
+    secret: str | Verifier,
+    allowed_origins: Sequence[str],
+    wall_now: float,
 ) -> AuthResult:
-    """AUTH-2..AUTH-8: the owner's claims, or why the connection must be closed with 1008."""
+    """AUTH-2..AUTH-8, AUTH-12..AUTH-14: the owner's claims, or why the connection must be
+    closed with 1008. ``secret`` is the server's :class:`Verifier` or its HS256 secret."""
     token = select_token(handshake, allowed_origins)
     if token is None:
         return AuthResult(None, "no token")

@@ -33,7 +33,7 @@ from onsembl_spec.protocol import (
     CloseCode,
     allowed_types,
 )
-from onsembl_spec.tokens import TokenError, verify
+from onsembl_spec.tokens import TokenError, Verifier, verify
 from onsembl_spec.validation import check, check_batch_wrapper, parse_json
 from onsembl_spec.wire import check_batch_count, decode_compressed, now_timestamp
 
@@ -82,7 +82,7 @@ class ServerCore:
     def __init__(
         self,
         profile: Profile,
-        jwt_secret: str,
+        jwt_secret: str | Verifier,
         effects: Effects,
         *,
         security_log: SecurityLog | None = None,

@@ -16,10 +16,13 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from onsembl_spec.errors import ServerConfigError, UsageError
 from onsembl_spec.profile import load_profile
+
+if TYPE_CHECKING:
+    from onsembl_spec.tokens import Verifier
 
 NAME = "serve"
 HELP = "run the reference server"
@@ -35,11 +38,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, default=3001, help="port; 0 picks a free one (default 3001)"
     )
     parser.add_argument("--path", default="/ws", help="WebSocket path (default /ws)")
-    parser.add_argument(
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument(
         "--jwt-secret",
         default=None,
         help=f"HS256 secret of accepted tokens (default: ${SECRET_VARIABLE})",
     )
+    keys.add_argument(
+        "--jwt-public-key", type=Path, default=None, metavar="FILE",
+        help="verify tokens with this PEM public key (or certificate) instead of a secret; "
+        "needs --jwt-alg",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jwt-alg", default=None, metavar="ALG",
+        help="the one algorithm --jwt-public-key verifies: RS256, RS384, RS512, PS256, PS384, "
+        "PS512, ES256, ES384, ES512 or EdDSA (AUTH-13)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jwt-audience", default=None, metavar="AUD",
+        help="accept only tokens whose aud names AUD (AUTH-14)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jwt-issuer", default=None, metavar="ISS",
+        help="accept only tokens whose iss is ISS (AUTH-14)",
+    )  # fmt: skip
     parser.add_argument("--profile", type=Path, default=None, help="YAML profile of limits (R16)")
     parser.add_argument(
         "--log-file",
@@ -74,9 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from onsembl_server.app import ReferenceServer, ServerConfig
     from onsembl_server.seclog import SecurityLog
 
-    secret = args.jwt_secret if args.jwt_secret is not None else os.environ.get(SECRET_VARIABLE)
-    if not secret:
-        raise ServerConfigError(f"no JWT secret: pass --jwt-secret or set {SECRET_VARIABLE}")
+    verifier = token_verifier(args)
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be 0 to 65535, not {args.port}")
     if not args.path.startswith("/"):
@@ -101,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         path=args.path,
-        jwt_secret=secret,
+        jwt_verifier=verifier,
         profile=profile,
         max_outbound_bytes=args.max_outbound_bytes,
         security_log=SecurityLog(log_stream),
@@ -114,6 +134,33 @@ def run(args: argparse.Namespace) -> int:
         if log_stream is not sys.stderr:
             log_stream.close()
     return 0
+
+
+def token_verifier(args: argparse.Namespace) -> Verifier:
+    """How the server verifies tokens (AUTH-2, AUTH-13, AUTH-14): ``--jwt-public-key`` with
+    ``--jwt-alg``, else the HS256 secret (``--jwt-secret`` or ``$ONSEMBL_JWT_SECRET``), each
+    with ``--jwt-audience`` and ``--jwt-issuer`` when given. One-line errors (exit 2)."""
+    from onsembl_spec.tokens import Verifier, check_algorithm
+
+    for flag, value in (("--jwt-audience", args.jwt_audience), ("--jwt-issuer", args.jwt_issuer)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{flag} must not be empty")
+    claims = {"audience": args.jwt_audience, "issuer": args.jwt_issuer}
+    if args.jwt_public_key is not None:
+        if args.jwt_alg is None:
+            raise UsageError("--jwt-public-key needs --jwt-alg (RS256, ES256, EdDSA, ...)")
+        return Verifier.for_public_key_file(args.jwt_public_key, args.jwt_alg, **claims)
+    if args.jwt_alg is not None and args.jwt_alg != "HS256":
+        check_algorithm(args.jwt_alg)
+        raise UsageError(
+            f"--jwt-alg {args.jwt_alg} needs --jwt-public-key FILE (a --jwt-secret is HS256)"
+        )
+    secret = args.jwt_secret if args.jwt_secret is not None else os.environ.get(SECRET_VARIABLE)
+    if not secret:
+        raise ServerConfigError(
+            f"no JWT secret: pass --jwt-secret, set {SECRET_VARIABLE}, or give --jwt-public-key"
+        )
+    return Verifier.for_secret(secret, **claims)
 
 
 async def _serve(server: object) -> None:
