@@ -22,10 +22,14 @@ DEFAULTS: dict[str, Any] = {
     "identify_timeout_s": 10,
     "refresh_window_s": 60,
     "max_queue": 100,
+    "max_queue_bytes": 16777216,
+    "max_owner_queue_bytes": 67108864,
+    "max_connections_per_owner": 50,
     "allowed_origins": [],
     "heartbeat": {"interval_s": 30, "timeout_s": 90},
     "limits": {
         "global": {"per_minute": 10000, "per_hour": 100000},
+        "owner": {"per_minute": 5000, "per_hour": 50000},
         "connection": {"per_minute": 100, "per_hour": 1000, "burst_per_second": 10},
         "types": {
             "command:request": {"per_minute": 10, "per_hour": 100},
@@ -34,6 +38,12 @@ DEFAULTS: dict[str, Any] = {
         },
     },
     "output": {"batch": False, "compress": False},
+    "outbound": {
+        "stall_s": 10,
+        "connection_bytes": 67108864,
+        "owner_bytes": 134217728,
+        "server_bytes": 536870912,
+    },
 }
 """PROF-1: the keys and their defaults."""
 
@@ -42,6 +52,7 @@ WINDOW_KEYS = {"burst_per_second": 1, "per_second": 1, "per_minute": 60, "per_ho
 
 SCOPE_WINDOWS = {
     "global": ("per_minute", "per_hour"),
+    "owner": ("per_minute", "per_hour"),
     "connection": ("burst_per_second", "per_minute", "per_hour"),
     "type": ("per_second", "per_minute", "per_hour"),
 }
@@ -93,6 +104,43 @@ class Profile:
         return int(self.data["max_queue"])
 
     @property
+    def max_connections_per_owner(self) -> int | None:
+        """RATE-11: the most open connections one owner may have (``None``: no bound)."""
+        value = self.data["max_connections_per_owner"]
+        return None if value is None else int(value)
+
+    @property
+    def max_queue_bytes(self) -> int | None:
+        """CMD-20: the most bytes of pending commands one agent may have (``None``: no bound)."""
+        return _optional_int(self.data["max_queue_bytes"])
+
+    @property
+    def max_owner_queue_bytes(self) -> int | None:
+        """CMD-20: the most bytes of pending commands all of one owner's agents may have."""
+        return _optional_int(self.data["max_owner_queue_bytes"])
+
+    @property
+    def outbound_stall_s(self) -> float | None:
+        """CLOSE-7, CLOSE-8: how long a connection with unsent bytes may read nothing."""
+        value = self.data["outbound"]["stall_s"]
+        return None if value is None else float(value)
+
+    @property
+    def outbound_connection_bytes(self) -> int | None:
+        """CLOSE-7: the most unsent bytes the server holds for one connection."""
+        return _optional_int(self.data["outbound"]["connection_bytes"])
+
+    @property
+    def outbound_owner_bytes(self) -> int | None:
+        """CLOSE-9: the most unsent bytes the server holds for one owner's connections together."""
+        return _optional_int(self.data["outbound"]["owner_bytes"])
+
+    @property
+    def outbound_server_bytes(self) -> int | None:
+        """CLOSE-9: the most unsent bytes the server holds for all its connections together."""
+        return _optional_int(self.data["outbound"]["server_bytes"])
+
+    @property
     def allowed_origins(self) -> tuple[str, ...]:
         return tuple(self.data["allowed_origins"])
 
@@ -124,6 +172,10 @@ class Profile:
         """Windows of the server-wide scope (RATE-1)."""
         return _windows(self.data["limits"]["global"])
 
+    def owner_windows(self) -> tuple[Window, ...]:
+        """Windows of one owner's scope, shared by all its connections (RATE-10)."""
+        return _windows(self.data["limits"]["owner"])
+
     def connection_windows(self) -> tuple[Window, ...]:
         """Windows of a connection's own scope (RATE-3)."""
         return _windows(self.data["limits"]["connection"])
@@ -148,6 +200,10 @@ def _windows(spec: Mapping[str, Any]) -> tuple[Window, ...]:
         for key, limit in sorted(spec.items(), key=lambda kv: WINDOW_KEYS[kv[0]])
         if limit is not None
     )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -182,6 +238,15 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str) -> None
 def _validate(data: Mapping[str, Any]) -> None:
     for key in ("max_message_bytes", "max_queue"):
         _check_positive(key, data[key], integer=True)
+    _check_positive(
+        "max_connections_per_owner", data["max_connections_per_owner"], integer=True, nullable=True
+    )
+    for key in ("max_queue_bytes", "max_owner_queue_bytes"):
+        _check_positive(key, data[key], integer=True, nullable=True)
+    outbound = data["outbound"]
+    _check_positive("outbound.stall_s", outbound["stall_s"], integer=False, nullable=True)
+    for key in ("connection_bytes", "owner_bytes", "server_bytes"):
+        _check_positive(f"outbound.{key}", outbound[key], integer=True, nullable=True)
     for key in ("identify_timeout_s", "refresh_window_s"):
         _check_positive(key, data[key], integer=False)
     for key in ("interval_s", "timeout_s"):
@@ -193,7 +258,7 @@ def _validate(data: Mapping[str, Any]) -> None:
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
         raise ProfileError("profile key allowed_origins must be a list of strings")
     limits = data["limits"]
-    for scope in ("global", "connection"):
+    for scope in ("global", "owner", "connection"):
         for key, value in limits[scope].items():
             if key not in SCOPE_WINDOWS[scope]:
                 raise ProfileError(f"unknown profile key limits.{scope}.{key}")

@@ -5,7 +5,9 @@ shapes only, nothing of sessions or servers.
 
 - :func:`encode_compressed` builds a ``compressed`` message (COMP-1).
 - :func:`decode_compressed` checks and inflates one, stopping at a byte limit
-  so that a gzip bomb costs no memory (COMP-2, COMP-4, COMP-5).
+  so that a gzip bomb costs no memory (COMP-2, COMP-4, COMP-5); an
+  :class:`InflateBudget` shares that limit among every ``compressed`` message
+  of one frame (COMP-6).
 - :func:`encode_batch` and :func:`check_batch_count` serve BATCH-1.
 """
 
@@ -61,12 +63,31 @@ def encode_compressed(
     }
 
 
+class InflateBudget:
+    """The bytes the ``compressed`` messages of one frame may still inflate to (COMP-6).
+
+    One budget per frame, of ``max_message_bytes``: each message inflated is
+    charged its length, so a ``batch`` of 100 ``compressed`` messages costs at
+    most what one of them may cost alone (COMP-4), not 100 times that.
+    """
+
+    __slots__ = ("limit", "remaining")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.remaining = limit
+
+    def charge(self, size: int) -> None:
+        """Take ``size`` inflated bytes from the budget (never below zero)."""
+        self.remaining = max(0, self.remaining - size)
+
+
 def inflate_gzip(stream: bytes, max_bytes: int) -> bytes:
     """Inflate one gzip member, never producing more than ``max_bytes + 1`` bytes.
 
     Raises :class:`InflateLimitError` when the content is longer than
-    ``max_bytes`` (COMP-4) and :class:`WireError` (field ``data``) when the
-    stream is not one complete, well-formed gzip member.
+    ``max_bytes`` (COMP-4, COMP-6) and :class:`WireError` (field ``data``) when
+    the stream is not one complete, well-formed gzip member.
     """
     inflater = zlib.decompressobj(GZIP_WBITS)
     try:
@@ -82,7 +103,9 @@ def inflate_gzip(stream: bytes, max_bytes: int) -> bytes:
     return content
 
 
-def decode_compressed(message: Mapping[str, Any], max_bytes: int) -> Any:
+def decode_compressed(
+    message: Mapping[str, Any], max_bytes: int, budget: InflateBudget | None = None
+) -> Any:
     """Check a schema-valid ``compressed`` message and return the message it holds.
 
     Checks, in order (COMP-2): ``data`` is base64 (field ``data``), its length
@@ -90,6 +113,11 @@ def decode_compressed(message: Mapping[str, Any], max_bytes: int) -> Any:
     :class:`InflateLimitError`) to ``originalSize`` bytes of UTF-8 JSON
     (``data``), and the decoded message is not itself ``compressed``
     (``data.type``, COMP-5) and has the type ``originalType`` names.
+
+    ``budget``, shared by the ``compressed`` messages of one frame, lowers the
+    bound to what the frame has left and is charged the inflated length
+    (COMP-6): past it, :class:`InflateLimitError` as for COMP-4, and inflation
+    stops there.
 
     Returns the decoded JSON value, which the caller still has to validate
     (COMP-3). Raises :class:`WireError` with the offending field otherwise.
@@ -107,7 +135,19 @@ def decode_compressed(message: Mapping[str, Any], max_bytes: int) -> Any:
             f"compressedSize is {message.get('compressedSize')}, "
             f"the gzip stream has {len(stream)} bytes",
         )
-    content = inflate_gzip(stream, max_bytes)
+    if budget is None:
+        content = inflate_gzip(stream, max_bytes)
+    else:
+        limit = min(max_bytes, budget.remaining)
+        try:
+            content = inflate_gzip(stream, limit)
+        except InflateLimitError:
+            if limit < max_bytes:
+                raise InflateLimitError(
+                    f"the compressed messages of one frame inflate past {budget.limit} bytes"
+                ) from None
+            raise
+        budget.charge(len(content))
     if len(content) != message.get("originalSize"):
         raise WireError(
             "originalSize",
@@ -164,6 +204,7 @@ def check_batch_count(message: Mapping[str, Any]) -> None:
 __all__ = [
     "BATCH_MAX",
     "GZIP_WBITS",
+    "InflateBudget",
     "check_batch_count",
     "decode_compressed",
     "encode_batch",

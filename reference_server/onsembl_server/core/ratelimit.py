@@ -2,7 +2,8 @@
 
 A :class:`Scope` is a set of windows (``perSecond``, ``perMinute``,
 ``perHour``) that count the same messages: the server-wide scope, one
-connection's own scope, or one connection's scope for a limited type. A
+owner's scope (RATE-10), one connection's own scope, or one connection's
+scope for a limited type. A
 window keeps the times of the messages it accepted, so it slides exactly
 (RATE-5): a message is accepted when fewer than ``limit`` were accepted in
 the last ``seconds`` seconds. A refused message is recorded nowhere (RATE-6).
@@ -87,12 +88,14 @@ def retry_after_seconds(exceeded: Sequence[SlidingWindow], now: float) -> int:
     return max(1, math.ceil(wait - 1e-9))
 
 
+REPORT_ORDER = {"connection": 0, "type": 0, "owner": 1, "global": 2}
+"""RATE-9, RATE-10: the connection's or type's scope first, then the owner's, then the global."""
+
+
 def reported_scope(exceeded_scopes: Sequence[Scope]) -> Scope:
-    """RATE-9: the client's own scope (connection or type) is reported before the global one."""
-    for scope in exceeded_scopes:
-        if scope.kind != "global":
-            return scope
-    return exceeded_scopes[0]
+    """RATE-9: the client's own scope (connection or type) is reported before the owner's
+    (RATE-10), and the owner's before the global one."""
+    return min(exceeded_scopes, key=lambda scope: REPORT_ORDER.get(scope.kind, 0))
 
 
 def admit(scopes: Sequence[Scope], now: float) -> Refusal | None:

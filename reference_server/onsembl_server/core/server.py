@@ -35,7 +35,7 @@ from onsembl_spec.protocol import (
 )
 from onsembl_spec.tokens import TokenError, Verifier, verify
 from onsembl_spec.validation import check, check_batch_wrapper, parse_json
-from onsembl_spec.wire import check_batch_count, decode_compressed, now_timestamp
+from onsembl_spec.wire import InflateBudget, check_batch_count, decode_compressed, now_timestamp
 
 ROLE_TYPES = {role: allowed_types(role) for role in ("dashboard", "agent")}
 """ROLE-1, ROLE-2: what each role may send."""
@@ -100,6 +100,8 @@ class ServerCore:
         self.global_scope = Scope("global", profile.global_windows())
         self.timers = DeadlineHeap()
         self._seq = 0
+        self._inflate_budget: InflateBudget | None = None
+        """What the current frame's ``compressed`` messages may still inflate to (COMP-6)."""
         self._handlers: dict[str, Callable[[Session, dict[str, Any], str | None, float], None]] = {
             "dashboard:connect": self._on_dashboard_connect,
             "agent:connect": self._on_agent_connect,
@@ -241,12 +243,13 @@ class ServerCore:
         return CloseCode.NORMAL
 
     def inflate_limit_close_code(self) -> int:
-        """COMP-4."""
+        """COMP-4, COMP-6."""
         return CloseCode.MESSAGE_TOO_BIG
 
     # ------------------------------------------------------------------ input
 
     def _receive_frame(self, session: Session, text: str, now: float) -> None:
+        self._inflate_budget = None  # COMP-6: a new frame, a new budget (made when needed)
         try:
             message = parse_json(text)
         except ValueError as err:
@@ -358,15 +361,22 @@ class ServerCore:
         now: float,
         inside: frozenset[str],
     ) -> None:
-        """COMP-1..COMP-5: check the wrapper, inflate within the limit, handle what it holds."""
+        """COMP-1..COMP-6: check the wrapper, inflate within the limit, handle what it holds.
+
+        The limit is what the frame has left (COMP-6): every ``compressed``
+        message of one frame together inflates to at most ``max_message_bytes``.
+        """
         issue = check(message)
         if issue is not None:
             self._send_wrapper_error(
                 session, message, self.issue_field(prefix, issue.field), issue.message, now
             )
             return
+        budget = self._inflate_budget
+        if budget is None:
+            budget = self._inflate_budget = InflateBudget(self.profile.max_message_bytes)
         try:
-            decoded = decode_compressed(message, self.profile.max_message_bytes)
+            decoded = decode_compressed(message, self.profile.max_message_bytes, budget)
         except InflateLimitError:
             self._close(session, self.inflate_limit_close_code(), "message too big")
             return
