@@ -11,7 +11,9 @@ requirement ID to the method that meets it.
 
 from __future__ import annotations
 
+import heapq
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +23,7 @@ from onsembl_server.core.auth import Handshake, authenticate
 from onsembl_server.core.commands import AgentQueue, Command, CommandIds
 from onsembl_server.core.effects import Effects
 from onsembl_server.core.ratelimit import Refusal, Scope, admit
-from onsembl_server.core.session import Session
+from onsembl_server.core.session import LogThrottle, OwnerUsage, Session
 from onsembl_server.core.timers import DeadlineHeap
 from onsembl_server.seclog import NullSecurityLog, SecurityLog
 from onsembl_spec.errors import InflateLimitError, WireError
@@ -41,7 +43,10 @@ ROLE_TYPES = {role: allowed_types(role) for role in ("dashboard", "agent")}
 """ROLE-1, ROLE-2: what each role may send."""
 
 RATE_LOG_INTERVAL_S = 1.0
-"""At most one ``rate_limited`` log line per connection per second (the rest are counted)."""
+"""At most one ``rate_limited`` log line per connection, owner or global scope per second, and
+one ``connection_limit`` line per owner (the rest are counted, RATE-12)."""
+TOP_OWNERS = 3
+"""How many of the owners that used most of the global window a global hit names (RATE-12)."""
 
 
 @dataclass(eq=False)
@@ -98,6 +103,11 @@ class ServerCore:
         self.commands: dict[str, Command] = {}
         self.command_ids = CommandIds("cmd")
         self.global_scope = Scope("global", profile.global_windows())
+        self.owner_usage: dict[str, OwnerUsage] = {}
+        """RATE-10, RATE-11: each owner's scope and open connections."""
+        self._owner_windows = profile.owner_windows()
+        self._idle_owners: deque[tuple[float, str]] = deque()
+        self._global_rate_log = LogThrottle(RATE_LOG_INTERVAL_S)
         self.timers = DeadlineHeap()
         self._seq = 0
         self._inflate_budget: InflateBudget | None = None
@@ -134,6 +144,12 @@ class ServerCore:
             self.log.event("auth_failure", owner=None, remote=remote, reason=result.reason)
             self.effects.close(conn_id, self.auth_failure_close_code(), "authentication failed")
             return False
+        self._forget_idle_owners(now)
+        usage = self.usage_of(result.claims.sub)
+        if self.owner_connections_full(usage):
+            self._refuse_connection(conn_id, usage, remote, now)
+            return False
+        usage.connections += 1
         session = Session(
             conn_id=conn_id,
             owner=result.claims.sub,
@@ -144,6 +160,7 @@ class ServerCore:
             connection_scope=Scope("connection", self.profile.connection_windows()),
             last_seen=now,
             last_ping=now,
+            usage=usage,
         )
         self.sessions[conn_id] = session
         self._run_timers(session, now)
@@ -180,6 +197,12 @@ class ServerCore:
         if session is None:
             return
         session.closing = True
+        usage = session.usage
+        if usage is not None:  # RATE-11: the owner may open another one
+            usage.connections -= 1
+            if usage.connections == 0:
+                usage.idle_since = now
+                self._idle_owners.append((now, usage.owner))
         self._leave(session, now)
 
     def tick(self, now: float) -> None:
@@ -318,10 +341,17 @@ class ServerCore:
         request_id: str | None,
         now: float,
     ) -> None:
-        """VAL-1, VAL-3, RATE-4: answer ``validation:error``; count it as a message of no type."""
-        scopes = tuple(s for s in (session.connection_scope, self.global_scope) if s.windows)
+        """VAL-1, VAL-3, RATE-4: answer ``validation:error``; count it as a message of no type.
+
+        No type is ``""`` for :meth:`rate_scopes`: the connection's scope, the owner's and the
+        global one. Over a limit it is still answered ``validation:error`` (ROLE-4: validity
+        first), and the hit is logged (RATE-12).
+        """
+        scopes = self.rate_scopes(session, "")
         if scopes:
-            admit(scopes, now)
+            refusal = admit(scopes, now)
+            if refusal is not None:
+                self._log_rate_limited(session, refusal, now)
         if request_id is None:
             request_id = outbound.valid_request_id(message)
         self.effects.send(session.conn_id, outbound.validation_error(error, field_path, request_id))
@@ -430,18 +460,74 @@ class ServerCore:
     # Decisions (one method each).
 
     def rate_scopes(self, session: Session, message_type: str) -> tuple[Scope, ...]:
-        """RATE-1..RATE-3, PROF-3: the type's own scope, else the connection's; plus global.
+        """RATE-1..RATE-3, RATE-10, PROF-3: the type's own scope, else the connection's; then
+        the owner's and the global one.
 
         Scopes without any window (every limit switched off) are left out, so a
-        server without limits does no rate-limit work at all.
+        server without limits does no rate-limit work at all. :func:`admit` records a
+        message in every scope or in none (RATE-6), so a message refused by the owner's
+        scope spends nothing of the global one (RATE-10).
         """
         scopes = session.type_scopes.get(message_type)
         if scopes is None:
             windows = self.profile.type_windows(message_type)
             own = session.connection_scope if windows is None else Scope("type", windows)
-            scopes = tuple(s for s in (own, self.global_scope) if s.windows)
+            owner = session.usage.scope if session.usage is not None else None
+            scopes = tuple(
+                s for s in (own, owner, self.global_scope) if s is not None and s.windows
+            )
             session.type_scopes[message_type] = scopes
         return scopes
+
+    def usage_of(self, owner: str) -> OwnerUsage:
+        """The state all connections of ``owner`` share (RATE-10, RATE-11), made when needed."""
+        usage = self.owner_usage.get(owner)
+        if usage is None:
+            windows = self._owner_windows
+            usage = self.owner_usage[owner] = OwnerUsage(
+                owner=owner,
+                scope=Scope("owner", windows),
+                horizon_s=max((w.seconds for w in windows), default=0),
+                rate_log=LogThrottle(RATE_LOG_INTERVAL_S),
+                refusal_log=LogThrottle(RATE_LOG_INTERVAL_S),
+            )
+        return usage
+
+    def _forget_idle_owners(self, now: float) -> None:
+        """Drop the state of owners without connections whose windows are empty by now."""
+        idle = self._idle_owners
+        while idle:
+            since, owner = idle[0]
+            usage = self.owner_usage.get(owner)
+            if usage is not None and now < since + usage.horizon_s:
+                return
+            idle.popleft()
+            if usage is not None and usage.forgettable(now):
+                del self.owner_usage[owner]
+
+    def owner_connections_full(self, usage: OwnerUsage) -> bool:
+        """RATE-11: the owner already has ``max_connections_per_owner`` open connections."""
+        bound = self.profile.max_connections_per_owner
+        return bound is not None and usage.connections >= bound
+
+    def owner_connection_limit_close_code(self) -> int:
+        """RATE-11: 1008, as for an authentication failure (AUTH-3)."""
+        return CloseCode.POLICY_VIOLATION
+
+    def _refuse_connection(self, conn_id: int, usage: OwnerUsage, remote: str, now: float) -> None:
+        """RATE-11, RATE-12: close with no message; log it, at most once a second per owner."""
+        left_out = usage.refusal_log.due(now)
+        if left_out is not None:
+            self.log.event(
+                "connection_limit",
+                owner=usage.owner,
+                remote=remote,
+                reason=f"the owner already has {usage.connections} open connections",
+                suppressed=left_out,
+            )
+        self.effects.close(
+            conn_id, self.owner_connection_limit_close_code(), "too many connections"
+        )
 
     def identification_error(self, session: Session, message_type: str) -> tuple[str, str] | None:
         """IDENT-1, IDENT-2, IDENT-4: the ``connection:error`` code, or ``None`` to go on."""
@@ -472,18 +558,7 @@ class ServerCore:
         self, session: Session, refusal: Refusal, request_id: str | None, now: float
     ) -> None:
         """RATE-7..RATE-9, AUTH-11."""
-        if now - session.last_rate_log >= RATE_LOG_INTERVAL_S:
-            self.log.event(
-                "rate_limited",
-                owner=session.owner,
-                remote=session.remote,
-                reason=f"{refusal.scope} limit",
-                suppressed=session.rate_log_suppressed,
-            )
-            session.last_rate_log = now
-            session.rate_log_suppressed = 0
-        else:
-            session.rate_log_suppressed += 1
+        self._log_rate_limited(session, refusal, now)
         self.effects.send(
             session.conn_id,
             outbound.connection_error(
@@ -494,6 +569,69 @@ class ServerCore:
                 limits=refusal.limits,
             ),
         )
+
+    def _log_rate_limited(self, session: Session, refusal: Refusal, now: float) -> None:
+        """AUTH-11, RATE-12: a ``rate_limited`` record naming whoever exceeded the scope.
+
+        The connection's or a type's scope: that connection, at most once a second.
+        The owner's scope (RATE-10): the owner and how many connections it has, at
+        most once a second per owner. The global scope: the refused connection and
+        the owners that used most of the window, at most once a second in all.
+        ``suppressed`` counts the hits a record stands for besides its own.
+        """
+        scope = refusal.scope
+        if scope == "owner" and session.usage is not None:
+            left_out = session.usage.rate_log.due(now)
+            if left_out is not None:
+                self.log.event(
+                    "rate_limited",
+                    owner=session.owner,
+                    remote=session.remote,
+                    reason="owner limit",
+                    scope=scope,
+                    connections=session.usage.connections,
+                    suppressed=left_out,
+                )
+            return
+        if scope == "global":
+            left_out = self._global_rate_log.due(now)
+            if left_out is not None:
+                self.log.event(
+                    "rate_limited",
+                    owner=session.owner,
+                    remote=session.remote,
+                    reason="global limit",
+                    scope=scope,
+                    top_owners=self.top_owners(now),
+                    suppressed=left_out,
+                )
+            return
+        if now - session.last_rate_log >= RATE_LOG_INTERVAL_S:
+            self.log.event(
+                "rate_limited",
+                owner=session.owner,
+                remote=session.remote,
+                reason=f"{scope} limit",
+                scope=scope,
+                suppressed=session.rate_log_suppressed,
+            )
+            session.last_rate_log = now
+            session.rate_log_suppressed = 0
+        else:
+            session.rate_log_suppressed += 1
+
+    def top_owners(self, now: float) -> list[dict[str, Any]]:
+        """RATE-12: the owners with the most messages in their scope's shortest window."""
+        counts = (
+            (usage.scope.windows[0].used(now), usage.owner)
+            for usage in self.owner_usage.values()
+            if usage.scope.windows
+        )
+        return [
+            {"owner": owner, "used": used}
+            for used, owner in heapq.nlargest(TOP_OWNERS, counts)
+            if used > 0
+        ]
 
     def _connection_error(
         self, session: Session, code: str, error: str, request_id: str | None

@@ -1,4 +1,5 @@
-"""One connection's state and its deadlines (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7)."""
+"""One connection's state and its deadlines (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7), and
+what the connections of one owner share (RATE-10, RATE-11)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,48 @@ from onsembl_spec.profile import Profile
 
 EXPIRY_MARGIN_S = 0.005
 """Close a little after ``exp``, never before it (REFRESH-7), whatever the clocks' rounding."""
+
+
+class LogThrottle:
+    """At most one log record per ``interval`` seconds; those left out are counted (RATE-12)."""
+
+    __slots__ = ("interval", "last", "suppressed")
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last = float("-inf")
+        self.suppressed = 0
+
+    def due(self, now: float) -> int | None:
+        """The number of records left out since the last one when one is due now, else ``None``
+        (and this one is counted as left out)."""
+        if now - self.last >= self.interval:
+            left_out, self.suppressed, self.last = self.suppressed, 0, now
+            return left_out
+        self.suppressed += 1
+        return None
+
+
+@dataclass(eq=False)
+class OwnerUsage:
+    """What all the connections of one owner share: its rate-limit scope (RATE-10) and how
+    many of them are open (RATE-11). Kept while the owner has a connection, or its scope's
+    windows may still hold a message."""
+
+    owner: str
+    scope: Scope
+    horizon_s: float
+    """The longest window of ``scope``: how long after its last connection the record is kept."""
+    rate_log: LogThrottle
+    """``rate_limited`` records of this owner's scope (RATE-12)."""
+    refusal_log: LogThrottle
+    """``connection_limit`` records of connections refused under RATE-11 (RATE-12)."""
+    connections: int = 0
+    idle_since: float = 0.0
+
+    def forgettable(self, now: float) -> bool:
+        """No connection, and every message counted has left the scope's windows."""
+        return self.connections == 0 and now >= self.idle_since + self.horizon_s
 
 
 @dataclass(eq=False)
@@ -30,6 +73,8 @@ class Session:
     closing: bool = False
     replaced: bool = False
     type_scopes: dict[str, tuple[Scope, ...]] = field(default_factory=dict)
+    usage: OwnerUsage | None = None
+    """The owner's shared state (RATE-10, RATE-11), counted for this connection until it closes."""
     last_rate_log: float = float("-inf")
     rate_log_suppressed: int = 0
 
