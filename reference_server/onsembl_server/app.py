@@ -44,6 +44,12 @@ from onsembl_spec.wire import BATCH_MAX, now_timestamp
 SLOW_CONSUMER_REASON = "slow consumer"
 """Reason of the 1001 close of CLOSE-7."""
 
+COSTLY_FRAME_S = 0.001
+"""A frame that took the core longer than this makes its connection yield to the others before
+its next frame is read (``recv`` does not yield while frames are queued): a connection sending
+frames of the most work each (a batch of ``compressed`` messages inflating to
+``max_message_bytes``, COMP-6) then delays others by one frame, not by all it has queued."""
+
 COMPRESS_OVER_BYTES = 1024
 """TERM-3: only a forwarded message of more than 1 KiB may be wrapped in ``compressed``."""
 
@@ -395,7 +401,10 @@ class ReferenceServer:
                 except ConnectionClosed:
                     break
                 if isinstance(data, str):
-                    core.receive(conn_id, data, loop.time())
+                    began = loop.time()
+                    core.receive(conn_id, data, began)
+                    if loop.time() - began > COSTLY_FRAME_S:
+                        await asyncio.sleep(0)  # let the other connections' frames in first
                 else:
                     core.binary_frame(conn_id)  # TRANS-4
                 if timers.earliest_changed:
