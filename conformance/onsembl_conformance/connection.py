@@ -156,13 +156,13 @@ class ConnectionSettings:
                         context.load_verify_locations(cafile=str(self.ca_file))
                     except FileNotFoundError:
                         raise UsageError(f"--ca-file {self.ca_file}: no such file") from None
+                    except ssl.SSLError:  # before OSError, its base class
+                        raise UsageError(
+                            f"--ca-file {self.ca_file}: no PEM certificate in it"
+                        ) from None
                     except OSError as err:
                         raise UsageError(
                             f"--ca-file {self.ca_file}: cannot read it ({err.strerror or err})"
-                        ) from None
-                    except ssl.SSLError:
-                        raise UsageError(
-                            f"--ca-file {self.ca_file}: no PEM certificate in it"
                         ) from None
             self._tls = context
         return self._tls

@@ -1,7 +1,8 @@
 """The suite never punishes a server for a choice the specification permits (issue 9, part 4).
 
 The alternative server is the reference server making every choice the
-reference leaves off by default: another path (``--path``) on another port,
+reference leaves off by default: TLS (``wss://``, a private CA made at test
+time, trusted with ``--ca-file``; issue 10), another path (``--path``) on another port,
 permessage-deflate accepted (TRANS-9), a profile whose every value differs
 from the bundled one, and forwarded messages batched and compressed
 (``output``, TERM-3 and TERM-5). The whole default suite must pass it: a
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shlex
+import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 import pytest
 import yaml
 from conformance_support import HERE, broken_command, onsembl
+from tls_support import TlsFiles, make_tls_files
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.extensions.permessage_deflate import PerMessageDeflate
@@ -60,9 +64,19 @@ def test_the_profile_differs_from_the_bundled_one_everywhere() -> None:
 
 
 @pytest.fixture(scope="module")
-def alternative_server() -> Iterator[tuple[RunningServer, str]]:
+def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+def tls_command(tls: TlsFiles) -> list[str]:
+    """The alternative server serving ``wss://`` (issue 10)."""
+    return [*ALTERNATIVE_COMMAND, *tls.serve_args()]
+
+
+@pytest.fixture(scope="module")
+def alternative_server(tls: TlsFiles) -> Iterator[tuple[RunningServer, str]]:
     secret = new_secret()
-    server = start_server(ALTERNATIVE_COMMAND, secret, load_profile(PROFILE).as_dict())
+    server = start_server(tls_command(tls), secret, load_profile(PROFILE).as_dict())
     try:
         yield server, secret
     finally:
@@ -74,7 +88,7 @@ def _output(agent_id: str, n: int, size: int) -> dict[str, Any]:
     return {"type": "terminal:output", "agentId": agent_id, "output": chunk, "timestamp": TS}
 
 
-async def _exercise(url: str, secret: str) -> dict[str, Any]:
+async def _exercise(url: str, secret: str, context: ssl.SSLContext) -> dict[str, Any]:
     """Dashboard and agent offering deflate; a burst of small and large outputs.
 
     Returns what was seen: extensions negotiated, outer frame types, inner
@@ -83,8 +97,8 @@ async def _exercise(url: str, secret: str) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {mint(secret, 'alt-owner', ttl=600)}"}
     seen: dict[str, Any] = {"outer": [], "inner": [], "contents": []}
     async with (
-        connect(url, additional_headers=headers, compression="deflate") as dash,
-        connect(url, additional_headers=headers, compression="deflate") as agent,
+        connect(url, additional_headers=headers, compression="deflate", ssl=context) as dash,
+        connect(url, additional_headers=headers, compression="deflate", ssl=context) as agent,
     ):
         seen["deflate"] = [
             any(isinstance(e, PerMessageDeflate) for e in ws.protocol.extensions)
@@ -118,13 +132,16 @@ async def _exercise(url: str, secret: str) -> dict[str, Any]:
 
 
 def test_the_alternative_configuration_is_in_effect(
-    alternative_server: tuple[RunningServer, str],
+    alternative_server: tuple[RunningServer, str], tls: TlsFiles
 ) -> None:
-    """What the suite will face: the other path (the default one is 404), deflate negotiated,
-    forwarded output in batches with the large outputs compressed, nothing lost or reordered."""
+    """What the suite will face: TLS, the other path (the default one is 404), deflate
+    negotiated, forwarded output in batches with the large outputs compressed, nothing lost
+    or reordered."""
     server, secret = alternative_server
-    assert server.url.endswith(PATH) and ":3001/" not in server.url
-    seen = asyncio.run(_exercise(server.url, secret))
+    assert server.url.startswith("wss://") and server.url.endswith(PATH)
+    assert ":3001/" not in server.url
+    context = ssl.create_default_context(cafile=str(tls.ca))
+    seen = asyncio.run(_exercise(server.url, secret, context))
     assert seen["deflate"] == [True, True]
     assert seen["contents"] == seen["expected"]
     assert set(seen["outer"]) == {"batch"}
@@ -132,7 +149,7 @@ def test_the_alternative_configuration_is_in_effect(
 
     async def default_path() -> int:
         try:
-            async with connect(server.url.replace(PATH, "/ws")):
+            async with connect(server.url.replace(PATH, "/ws"), ssl=context):
                 return 101
         except InvalidStatus as err:
             return err.response.status_code
@@ -148,13 +165,19 @@ def _check(args: list[str], cwd: Path, command: str) -> tuple[int, str, dict[str
     return result.returncode, result.stdout + result.stderr, report
 
 
-def test_the_whole_default_suite_passes_the_alternative_server(tmp_path: Path) -> None:
-    """Zero failures and zero errors: every check passed, or was skipped saying why."""
-    command = " ".join(ALTERNATIVE_COMMAND)
+def test_the_whole_default_suite_passes_the_alternative_server(
+    tmp_path: Path, tls: TlsFiles
+) -> None:
+    """Zero failures and zero errors: every check passed, or was skipped saying why; every
+    connection over TLS (the private servers' too: the same command starts them)."""
+    command = shlex.join(tls_command(tls))
     code, output, report = _check(
-        ["--profile", str(PROFILE), "--seed", str(SEED)], tmp_path, command
+        ["--profile", str(PROFILE), "--seed", str(SEED), "--ca-file", str(tls.ca)],
+        tmp_path,
+        command,
     )
     assert code == 0, output[-6000:]
+    assert report["summary"]["target"].startswith("wss://")
     assert report["summary"]["target"].endswith(PATH)
     statuses = {c["name"]: c["status"] for c in report["checks"]}
     assert set(statuses.values()) <= {"passed", "skipped"}, {
