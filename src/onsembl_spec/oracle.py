@@ -37,7 +37,6 @@ class MessageValidator:
             t: Draft202012Validator(s, registry=registry, format_checker=_FORMAT_CHECKER)
             for t, s in schemas.by_type.items()
         }
-        self._resolver = registry.resolver()
         wrapper = copy.deepcopy(schemas.by_type["batch"])
         wrapper.pop("$id", None)
         wrapper["properties"]["messages"]["items"] = {"description": "any JSON value"}
@@ -117,23 +116,15 @@ class MessageValidator:
         return tuple(key)
 
     def _resolve(self, node: Schema | None, instance: Any) -> Schema | None:
-        """Follow ``$ref``s, and dispatch the union schema on the instance's type."""
-        for _ in range(16):
-            if node is None:
-                return None
-            if "$ref" in node:
-                node = self._resolver.lookup(node["$ref"]).contents
-                continue
-            if node is self.schemas.union or node.get("$id") == self.schemas.union.get("$id"):
-                message_type = instance.get("type") if isinstance(instance, dict) else None
-                node = (
-                    self.schemas.by_type.get(message_type)
-                    if isinstance(message_type, str)
-                    else None
-                )
-                continue
-            return node
-        return node
+        """``node``'s effective schema; the union schema dispatched on the instance's type."""
+        if node is None:
+            return None
+        resolved = self.schemas.resolve(node)
+        if not resolved.union:
+            return resolved.schema
+        message_type = instance.get("type") if isinstance(instance, dict) else None
+        chosen = self.schemas.by_type.get(message_type) if isinstance(message_type, str) else None
+        return None if chosen is None else self.schemas.resolve(chosen).schema
 
 
 def _json_kind(value: Any) -> str:

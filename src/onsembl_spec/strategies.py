@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from onsembl_spec.protocol import allowed_types
-from onsembl_spec.schemas import Schema, bundled
+from onsembl_spec.schemas import Resolved, Schema, bundled
 from onsembl_spec.wire import encode_compressed
 
 MAX_TEXT = 24
@@ -72,30 +72,13 @@ class Mutation:
 # --------------------------------------------------------------------------
 
 
-def _lookup(ref: str) -> Schema:
-    contents: Schema = bundled().registry.resolver().lookup(ref).contents
-    return contents
+def _resolve(node: Schema) -> Resolved:
+    """``node``'s ``$ref`` chain followed (:meth:`SchemaSet.resolve`).
 
-
-def resolve(node: Schema) -> Schema:
-    """``node`` with its ``$ref`` chain merged in (outer keywords win).
-
-    The union schema (``message.json``) is returned as it is: callers dispatch
-    on the instance's ``type``.
+    A node reaching the union schema (``message.json``) is flagged, not
+    merged: callers dispatch on the instance's ``type``.
     """
-    merged = dict(node)
-    while "$ref" in merged:
-        ref = merged.pop("$ref")
-        target = _lookup(ref)
-        if target.get("$id") == bundled().union.get("$id"):
-            merged = {**target, **merged}
-            break
-        merged = {**target, **merged}
-    return merged
-
-
-def _is_union(node: Schema) -> bool:
-    return node.get("$id") == bundled().union.get("$id")
+    return bundled().resolve(node)
 
 
 # --------------------------------------------------------------------------
@@ -230,8 +213,9 @@ def _not_filter(node: Schema) -> Callable[[Any], bool] | None:
 
 def strategy_for(node: Schema) -> SearchStrategy[Any]:
     """Valid instances of one schema node (``$ref``s resolved through the registry)."""
-    node = resolve(node)
-    if _is_union(node):
+    resolved = _resolve(node)
+    node = resolved.schema
+    if resolved.union:
         forbidden_type = _forbidden_inner_type(node)
         types = [t for t in bundled().types if t != forbidden_type]
         return st.sampled_from(types).flatmap(_inner_message)
@@ -390,8 +374,9 @@ class _Location:
 
 def _locations(value: Any, node: Schema, path: Path = ()) -> list[_Location]:
     """Every location of a valid ``value`` with its schema, depth-first."""
-    node = resolve(node)
-    if _is_union(node) and isinstance(value, dict):
+    resolved = _resolve(node)
+    node = resolved.schema
+    if resolved.union and isinstance(value, dict):
         node = bundled().by_type[value["type"]]
     found = [_Location(path, node, value)]
     if isinstance(value, dict):
@@ -565,7 +550,6 @@ __all__ = [
     "client_message",
     "message",
     "mutation",
-    "resolve",
     "strategy_for",
     "timestamps",
 ]

@@ -1,11 +1,13 @@
 """The effective schema of a message type: ``$ref``s resolved, annotations dropped.
 
 :func:`effective_schema` turns one message schema into a tree holding only
-validation keywords, with every ``$ref`` followed through the schema set's own
-``referencing`` registry, so that a change in ``common.json`` shows up in every
-message type (and at every field) that uses it. A ``$ref`` next to other
-keywords applies both (Draft 2020-12): the two are merged keyword by keyword,
-keeping the tighter bound.
+validation keywords, with every ``$ref`` followed by the schema set's own
+resolver (:meth:`SchemaSet.resolve`, through that side's registry), so that a
+change in ``common.json`` shows up in every message type (and at every field)
+that uses it. A ``$ref`` next to other keywords applies both (Draft 2020-12):
+the two are merged keyword by keyword by :func:`onsembl_spec.schemas.merge`,
+keeping the tighter bound. Each schema of a chain is walked at its own base
+URI, so relative references inside it resolve in its own document.
 
 A reference to a whole message schema (``message.json`` or
 ``messages/<type>.json``, as ``batch`` items use) is kept as a marker
@@ -15,16 +17,22 @@ under its own type, not repeated under every container.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
 
-from referencing._core import Resolver
-from referencing.exceptions import Unresolvable
-
-from onsembl_spec.diff.rules import BOUNDS
 from onsembl_spec.errors import SchemaError
-from onsembl_spec.schemas import SchemaSet
+from onsembl_spec.schemas import Hop, Resolved, SchemaSet, is_annotation, merge
+
+__all__ = [
+    "MAX_DEPTH",
+    "MESSAGE_MARKER",
+    "RECURSION_MARKER",
+    "Node",
+    "effective_schema",
+    "effective_schemas",
+    "is_annotation",
+    "merge",
+]
 
 Node = Any
 """An effective schema: a dict of validation keywords, or a boolean schema."""
@@ -34,28 +42,6 @@ MESSAGE_MARKER = "$message"
 
 RECURSION_MARKER = "$recursive"
 """Key of the marker that stands for a reference back to an enclosing schema."""
-
-_ANNOTATIONS = frozenset(
-    {
-        "$schema",
-        "$id",
-        "$anchor",
-        "$dynamicAnchor",
-        "$defs",
-        "$comment",
-        "$vocabulary",
-        "title",
-        "description",
-        "examples",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "contentMediaType",
-        "contentEncoding",
-    }
-)
-"""Keywords that do not change which messages are valid."""
 
 _ONE_SCHEMA = frozenset(
     {
@@ -74,37 +60,24 @@ _ONE_SCHEMA = frozenset(
 _SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _SCHEMA_MAP = frozenset({"properties", "patternProperties", "dependentSchemas"})
 
-_UPPER = frozenset(b.keyword for b in BOUNDS if b.is_upper)
-_LOWER = frozenset(b.keyword for b in BOUNDS if not b.is_upper)
-
 MAX_DEPTH = 64
 """Deepest nesting followed; deeper schemas are refused rather than recursed into."""
 
 
-def is_annotation(keyword: str) -> bool:
-    """Whether ``keyword`` only annotates (``description``, ``x-sender``, ...)."""
-    return keyword in _ANNOTATIONS or keyword.startswith("x-")
-
-
 class _Walker:
     def __init__(self, schemas: SchemaSet) -> None:
-        self._registry = schemas.registry
+        self._schemas = schemas
         self._messages: dict[str, str] = {
             str(schema["$id"]): message_type for message_type, schema in schemas.by_type.items()
         }
         union_id = schemas.union.get("$id")
         if isinstance(union_id, str):
             self._messages[union_id] = "message.json"
-        self._base = ""
 
     def message(self, schema: Mapping[str, Any]) -> Node:
-        self._base = str(schema.get("$id", ""))
-        resolver = self._registry.resolver(base_uri=self._base)
-        return self._node(schema, resolver, (), 0)
+        return self._node(schema, str(schema.get("$id", "")), (), 0)
 
-    def _node(
-        self, schema: Any, resolver: Resolver[Any], refs: tuple[str, ...], depth: int
-    ) -> Node:
+    def _node(self, schema: Any, base: str, refs: tuple[str, ...], depth: int) -> Node:
         if isinstance(schema, bool):
             return schema
         if not isinstance(schema, Mapping):
@@ -112,36 +85,45 @@ class _Walker:
         if depth > MAX_DEPTH:
             raise SchemaError(f"schema nested deeper than {MAX_DEPTH} levels")
         out: Node = {}
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            out = self._reference(ref, resolver, refs, depth)
+        if "$ref" in schema:
+            out = self._chain(self._schemas.resolve(schema, base), refs, depth)
         for keyword, value in schema.items():
             if keyword == "$ref" or is_annotation(keyword):
                 continue
-            own = self._keyword(keyword, value, resolver, refs, depth)
+            own = self._keyword(keyword, value, base, refs, depth)
             out = merge(out, {keyword: own})
         return out
 
-    def _reference(
-        self, ref: str, resolver: Resolver[Any], refs: tuple[str, ...], depth: int
-    ) -> Node:
-        try:
-            resolved = resolver.lookup(ref)
-        except Unresolvable as err:
-            raise SchemaError(f"cannot resolve $ref {ref!r}: {err}") from None
-        absolute = urljoin(refs[-1] if refs else self._base, ref)
-        document, _, fragment = absolute.partition("#")
-        if fragment in ("", "/") and document in self._messages:
-            return {MESSAGE_MARKER: self._messages[document]}
-        if absolute in refs:
-            return {RECURSION_MARKER: absolute}
-        return self._node(resolved.contents, resolved.resolver, (*refs, absolute), depth + 1)
+    def _chain(self, resolved: Resolved, refs: tuple[str, ...], depth: int) -> Node:
+        """The effective schema of the chain's targets, innermost merged first.
+
+        A hop to a whole message schema ends the chain as a marker, and so does
+        a hop back to a schema being walked (recursion through nesting).
+        """
+        walked: list[tuple[Hop, tuple[str, ...]]] = []
+        out: Node = {}
+        for hop in resolved.chain:
+            document, _, fragment = hop.uri.partition("#")
+            if fragment in ("", "/") and document in self._messages:
+                out = {MESSAGE_MARKER: self._messages[document]}
+                break
+            if hop.uri in refs:
+                out = {RECURSION_MARKER: hop.uri}
+                break
+            refs = (*refs, hop.uri)
+            walked.append((hop, refs))
+        for index, (hop, inner_refs) in reversed(list(enumerate(walked))):
+            own = hop.schema
+            if isinstance(own, Mapping):  # its own $ref is the next hop, merged already
+                own = {k: v for k, v in own.items() if k != "$ref"}
+            out = merge(out, self._node(own, hop.base_uri, inner_refs, depth + 1 + index))
+        return out
 
     def _keyword(
-        self, keyword: str, value: Any, resolver: Resolver[Any], refs: tuple[str, ...], depth: int
+        self, keyword: str, value: Any, base: str, refs: tuple[str, ...], depth: int
     ) -> Any:
         def sub(schema: Any) -> Node:
-            return self._node(schema, resolver, refs, depth + 1)
+            return self._node(schema, base, refs, depth + 1)
 
         if keyword in _ONE_SCHEMA:
             return sub(value)
@@ -161,56 +143,3 @@ def effective_schemas(schemas: SchemaSet) -> dict[str, Node]:
     """The effective schema of every message type of ``schemas``."""
     walker = _Walker(schemas)
     return {t: walker.message(schema) for t, schema in schemas.by_type.items()}
-
-
-def _json_types(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _merge_value(keyword: str, a: Any, b: Any) -> Any | None:
-    """Both ``a`` and ``b`` apply to one value: the combined keyword, or ``None``."""
-    combine: dict[str, Callable[[Any, Any], Any]] = {
-        "required": lambda x, y: [*x, *(n for n in y if n not in x)],
-        "enum": lambda x, y: [v for v in x if v in y],
-        "type": lambda x, y: [t for t in _json_types(x) if t in _json_types(y)],
-        "properties": lambda x, y: {
-            **x,
-            **y,
-            **{name: merge(x[name], y[name]) for name in x.keys() & y.keys()},
-        },
-    }
-    if keyword in _UPPER and _is_number(a) and _is_number(b):
-        return min(a, b)
-    if keyword in _LOWER and _is_number(a) and _is_number(b):
-        return max(a, b)
-    if keyword in combine and type(a) is type(b):
-        return combine[keyword](a, b)
-    return None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def merge(a: Node, b: Node) -> Node:
-    """One effective schema meaning "valid under both ``a`` and ``b``"."""
-    if a is True or a == {}:
-        return b
-    if b is True or b == {}:
-        return a
-    if a is False or b is False:
-        return False
-    out = dict(a)
-    rest: list[Node] = []
-    for keyword, value in b.items():
-        if keyword not in out or out[keyword] == value:
-            out[keyword] = value
-            continue
-        combined = _merge_value(keyword, out[keyword], value)
-        if combined is None:
-            rest.append({keyword: value})
-        else:
-            out[keyword] = combined
-    if rest:
-        out["allOf"] = [*out.get("allOf", []), *rest]
-    return out

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from onsembl_spec.errors import GeneratorError
 from onsembl_spec.generator.source import Sources
 from onsembl_spec.schemas import Schema, SchemaSet
 from onsembl_spec.spec import Requirement
@@ -57,24 +56,16 @@ def slug(message_type: str) -> str:
 class _Resolver:
     def __init__(self, schemas: SchemaSet) -> None:
         self.schemas = schemas
-        self.resolver = schemas.registry.resolver()
 
     def resolve(self, node: Schema) -> tuple[Schema, str | None]:
-        """``node`` with its ``$ref`` chain merged (outer keys win) and its definition name."""
-        merged = dict(node)
-        name: str | None = None
-        for _ in range(32):
-            ref = merged.pop("$ref", None)
-            if ref is None:
-                return merged, name
-            if name is None and "#/$defs/" in ref:
-                name = ref.rsplit("/", 1)[1]
-            target = self.resolver.lookup(ref).contents
-            if target.get("$id") == self.schemas.union.get("$id"):
-                merged = {**{"x-union": True}, **merged}
-                return merged, "message"
-            merged = {**target, **merged}
-        raise GeneratorError("$ref chain longer than 32")
+        """``node``'s effective schema (:meth:`SchemaSet.resolve`) and its definition name.
+
+        A reference to the union schema is marked ``x-union`` and named ``message``.
+        """
+        resolved = self.schemas.resolve(node)
+        if resolved.union:
+            return {"x-union": True, **resolved.schema}, "message"
+        return resolved.schema, resolved.definition
 
 
 def type_label(node: Schema, name: str | None = None) -> str:

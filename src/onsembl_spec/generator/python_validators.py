@@ -134,30 +134,6 @@ class _Module:
             self.pending.append((stem, schema, skip_const))
         return self.objects[key]
 
-    def resolve(self, node: Schema) -> tuple[Schema, str | None]:
-        """Merge the ``$ref`` chain into ``node``; also return the last ``$ref`` followed.
-
-        Keys of the referenced schema come first (jsonschema evaluates ``$ref``
-        where it stands, first in these schemas), then the referring ones.
-        """
-        merged = dict(node)
-        last_ref: str | None = None
-        resolver = self.schemas.registry.resolver()
-        for _ in range(32):
-            ref = merged.pop("$ref", None)
-            if ref is None:
-                return merged, last_ref
-            target = resolver.lookup(ref).contents
-            if not isinstance(target, dict):
-                raise GeneratorError(f"$ref {ref} is not a schema object")
-            last_ref = ref
-            merged = {**target, **merged}
-        raise GeneratorError("$ref chain longer than 32")
-
-
-def _is_union(module: _Module, node: Schema) -> bool:
-    return node.get("$id") == module.schemas.union.get("$id")
-
 
 def _value_checks(module: _Module, node: Schema) -> list[_Check]:
     """The chain of checks of one resolved, non-union schema node, in keyword order."""
@@ -290,10 +266,10 @@ class _Emitter:
 
     def value(self, node: Schema, here: str, prefix_all: str, depth: int) -> None:
         """Checks of ``v`` against ``node``; ``prefix_all`` is ``here + "."`` in all mode."""
-        resolved, ref = self.module.resolve(node)
-        if _is_union(self.module, resolved):
-            forbidden = resolved.get("not")
-            self.nested(self._union_item(forbidden), here, prefix_all)
+        found = self.module.schemas.resolve(node)
+        resolved, ref = found.schema, found.ref
+        if found.union:
+            self.nested(self._union_item(resolved.get("not")), here, prefix_all)
             return
         checks = _value_checks(self.module, resolved)
         structure = self._structure(resolved, ref, depth)

@@ -97,15 +97,8 @@ class _Types:
         return "{ " + "; ".join(members) + " }"
 
     def resolved_bounds(self, node: Schema) -> tuple[str, ...]:
-        """Bounds of a node, following its ``$ref`` chain (outer keywords win)."""
-        merged = dict(node)
-        resolver = self.schemas.registry.resolver()
-        for _ in range(32):
-            ref = merged.pop("$ref", None)
-            if ref is None or ref == self.union_id:
-                break
-            merged = {**resolver.lookup(ref).contents, **merged}
-        return bounds(merged)
+        """Bounds of a node's effective schema (:meth:`SchemaSet.resolve`)."""
+        return bounds(self.schemas.resolve(node).schema)
 
     def members(self, w: LineWriter, schema: Schema) -> None:
         required = set(schema.get("required", []))
