@@ -22,8 +22,9 @@ from onsembl_server.core import outbound
 from onsembl_server.core.auth import Handshake, authenticate
 from onsembl_server.core.commands import AgentQueue, Command, CommandIds
 from onsembl_server.core.effects import Effects
+from onsembl_server.core.logbook import Logbook, LogThrottle
 from onsembl_server.core.ratelimit import Refusal, Scope, admit
-from onsembl_server.core.session import LogThrottle, OwnerUsage, Session
+from onsembl_server.core.session import OwnerUsage, Session
 from onsembl_server.core.timers import DeadlineHeap
 from onsembl_server.seclog import NullSecurityLog, SecurityLog
 from onsembl_spec.errors import InflateLimitError, WireError
@@ -43,8 +44,10 @@ ROLE_TYPES = {role: allowed_types(role) for role in ("dashboard", "agent")}
 """ROLE-1, ROLE-2: what each role may send."""
 
 RATE_LOG_INTERVAL_S = 1.0
-"""At most one ``rate_limited`` log line per connection, owner or global scope per second, and
-one ``connection_limit`` line per owner (the rest are counted, RATE-12)."""
+"""At most one ``rate_limited`` record per connection, owner or global scope a second, and one
+``connection_limit`` record per owner; each with the ``count`` of hits it stands for (RATE-12)."""
+LOGBOOK_TIMER = -1
+"""The timer id (never a connection's) at which the logbook writes its counted records."""
 TOP_OWNERS = 3
 """How many of the owners that used most of the global window a global hit names (RATE-12)."""
 
@@ -107,7 +110,12 @@ class ServerCore:
         """RATE-10, RATE-11: each owner's scope and open connections."""
         self._owner_windows = profile.owner_windows()
         self._idle_owners: deque[tuple[float, str]] = deque()
-        self._global_rate_log = LogThrottle(RATE_LOG_INTERVAL_S)
+        self._global_rate_log = LogThrottle()
+        self.logbook = Logbook(
+            self.log,
+            RATE_LOG_INTERVAL_S,
+            lambda deadline: self.timers.schedule(LOGBOOK_TIMER, deadline),
+        )
         self.timers = DeadlineHeap()
         self._seq = 0
         self._inflate_budget: InflateBudget | None = None
@@ -206,8 +214,12 @@ class ServerCore:
         self._leave(session, now)
 
     def tick(self, now: float) -> None:
-        """Run every timer due at ``now`` (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7)."""
+        """Run every timer due at ``now`` (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7; RATE-12's
+        counted records)."""
         for conn_id in self.timers.pop_due(now):
+            if conn_id == LOGBOOK_TIMER:
+                self.logbook.flush(now)
+                continue
             session = self.sessions.get(conn_id)
             if session is not None and not session.closing:
                 self._run_timers(session, now)
@@ -488,8 +500,6 @@ class ServerCore:
                 owner=owner,
                 scope=Scope("owner", windows),
                 horizon_s=max((w.seconds for w in windows), default=0),
-                rate_log=LogThrottle(RATE_LOG_INTERVAL_S),
-                refusal_log=LogThrottle(RATE_LOG_INTERVAL_S),
             )
         return usage
 
@@ -515,16 +525,17 @@ class ServerCore:
         return CloseCode.POLICY_VIOLATION
 
     def _refuse_connection(self, conn_id: int, usage: OwnerUsage, remote: str, now: float) -> None:
-        """RATE-11, RATE-12: close with no message; log it, at most once a second per owner."""
-        left_out = usage.refusal_log.due(now)
-        if left_out is not None:
-            self.log.event(
-                "connection_limit",
-                owner=usage.owner,
-                remote=remote,
-                reason=f"the owner already has {usage.connections} open connections",
-                suppressed=left_out,
-            )
+        """RATE-11, RATE-12: close with no message; log it, one record a second per owner."""
+        self.logbook.hit(
+            usage.refusal_log,
+            now,
+            "connection_limit",
+            {
+                "owner": usage.owner,
+                "remote": remote,
+                "reason": f"the owner already has {usage.connections} open connections",
+            },
+        )
         self.effects.close(
             conn_id, self.owner_connection_limit_close_code(), "too many connections"
         )
@@ -573,52 +584,34 @@ class ServerCore:
     def _log_rate_limited(self, session: Session, refusal: Refusal, now: float) -> None:
         """AUTH-11, RATE-12: a ``rate_limited`` record naming whoever exceeded the scope.
 
-        The connection's or a type's scope: that connection, at most once a second.
-        The owner's scope (RATE-10): the owner and how many connections it has, at
-        most once a second per owner. The global scope: the refused connection and
-        the owners that used most of the window, at most once a second in all.
-        ``suppressed`` counts the hits a record stands for besides its own.
+        The connection's or a type's scope: that connection. The owner's scope
+        (RATE-10): the owner, with how many connections it has open. The global
+        scope: the refused connection and ``top_owners``, the owners that used
+        most of the window. One record a second per connection, owner or global
+        scope; the hits in between are counted into the next (:class:`Logbook`).
         """
         scope = refusal.scope
+        fields: dict[str, Any] = {
+            "owner": session.owner,
+            "remote": session.remote,
+            "reason": f"{scope} limit",
+            "scope": scope,
+        }
         if scope == "owner" and session.usage is not None:
-            left_out = session.usage.rate_log.due(now)
-            if left_out is not None:
-                self.log.event(
-                    "rate_limited",
-                    owner=session.owner,
-                    remote=session.remote,
-                    reason="owner limit",
-                    scope=scope,
-                    connections=session.usage.connections,
-                    suppressed=left_out,
-                )
-            return
-        if scope == "global":
-            left_out = self._global_rate_log.due(now)
-            if left_out is not None:
-                self.log.event(
-                    "rate_limited",
-                    owner=session.owner,
-                    remote=session.remote,
-                    reason="global limit",
-                    scope=scope,
-                    top_owners=self.top_owners(now),
-                    suppressed=left_out,
-                )
-            return
-        if now - session.last_rate_log >= RATE_LOG_INTERVAL_S:
-            self.log.event(
+            fields["connections"] = session.usage.connections
+            self.logbook.hit(session.usage.rate_log, now, "rate_limited", fields)
+        elif scope == "global":
+            self.logbook.hit(
+                self._global_rate_log,
+                now,
                 "rate_limited",
-                owner=session.owner,
-                remote=session.remote,
-                reason=f"{scope} limit",
-                scope=scope,
-                suppressed=session.rate_log_suppressed,
+                fields,
+                lambda at: {"top_owners": self.top_owners(at)},
             )
-            session.last_rate_log = now
-            session.rate_log_suppressed = 0
         else:
-            session.rate_log_suppressed += 1
+            if session.rate_log is None:
+                session.rate_log = LogThrottle()
+            self.logbook.hit(session.rate_log, now, "rate_limited", fields)
 
     def top_owners(self, now: float) -> list[dict[str, Any]]:
         """RATE-12: the owners with the most messages in their scope's shortest window."""

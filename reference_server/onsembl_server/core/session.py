@@ -5,31 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from onsembl_server.core.logbook import LogThrottle
 from onsembl_server.core.ratelimit import Scope
 from onsembl_spec.profile import Profile
 
 EXPIRY_MARGIN_S = 0.005
 """Close a little after ``exp``, never before it (REFRESH-7), whatever the clocks' rounding."""
-
-
-class LogThrottle:
-    """At most one log record per ``interval`` seconds; those left out are counted (RATE-12)."""
-
-    __slots__ = ("interval", "last", "suppressed")
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self.last = float("-inf")
-        self.suppressed = 0
-
-    def due(self, now: float) -> int | None:
-        """The number of records left out since the last one when one is due now, else ``None``
-        (and this one is counted as left out)."""
-        if now - self.last >= self.interval:
-            left_out, self.suppressed, self.last = self.suppressed, 0, now
-            return left_out
-        self.suppressed += 1
-        return None
 
 
 @dataclass(eq=False)
@@ -42,9 +23,9 @@ class OwnerUsage:
     scope: Scope
     horizon_s: float
     """The longest window of ``scope``: how long after its last connection the record is kept."""
-    rate_log: LogThrottle
+    rate_log: LogThrottle = field(default_factory=LogThrottle)
     """``rate_limited`` records of this owner's scope (RATE-12)."""
-    refusal_log: LogThrottle
+    refusal_log: LogThrottle = field(default_factory=LogThrottle)
     """``connection_limit`` records of connections refused under RATE-11 (RATE-12)."""
     connections: int = 0
     idle_since: float = 0.0
@@ -75,8 +56,8 @@ class Session:
     type_scopes: dict[str, tuple[Scope, ...]] = field(default_factory=dict)
     usage: OwnerUsage | None = None
     """The owner's shared state (RATE-10, RATE-11), counted for this connection until it closes."""
-    last_rate_log: float = float("-inf")
-    rate_log_suppressed: int = 0
+    rate_log: LogThrottle | None = None
+    """``rate_limited`` records of this connection's own and type scopes (RATE-12)."""
 
     @property
     def identified(self) -> bool:
