@@ -129,11 +129,21 @@ def test_replay_refuses_the_same_bad_header(tmp_path: Path) -> None:
     assert_set_up_mistake(result, "--header Upgrade: the kit controls this header")
 
 
-def test_check_help_lists_the_connection_flags(tmp_path: Path) -> None:
+def test_check_help_and_readme_list_the_connection_flags(tmp_path: Path) -> None:
     for command in ("check", "replay"):
         text = run_onsembl([command, "--help"], tmp_path, timeout=60).stdout
         for flag in ("--ca-file FILE", "--insecure", "--header 'NAME: VALUE'", "--origin URL"):
             assert flag in text, (command, flag)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for example in (
+        "onsembl check wss://staging.example/ws --ca-file corp-ca.pem",
+        "--insecure --only",
+        '--header "X-Api-Key: $GATEWAY_KEY"',
+        "--origin https://app.example",
+        "onsembl serve --tls-cert server.pem --tls-key server-key.pem",
+        "Replay: onsembl replay onsembl-transcripts/",
+    ):
+        assert example in readme, example
 
 
 # -- the settings object -------------------------------------------------------------------

@@ -42,7 +42,9 @@ exit status:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("url", metavar="URL", nargs="?", help="ws://HOST:PORT/PATH of the server")
+    parser.add_argument(
+        "url", metavar="URL", nargs="?", help="ws://HOST:PORT/PATH (wss:// for TLS) of the server"
+    )
     parser.add_argument(
         "--jwt-secret", metavar="S",
         help="the server's HS256 secret (with URL; default: $ONSEMBL_JWT_SECRET)"
