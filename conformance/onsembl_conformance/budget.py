@@ -8,7 +8,8 @@ the way the server counts it (RATE-1..RATE-6, BATCH-5):
 
 - every message counts against the global windows, shared by all connections
   of the server (RATE-1): one :class:`Budget` per server and run, shared by all
-  checks (``SuiteConfig.budget``);
+  checks (``SuiteConfig.budget``); and against its owner's windows, shared by
+  all connections of that owner (RATE-10), kept by the same :class:`Budget`;
 - a message of a type with limits of its own (``command:request``,
   ``terminal:output``, ``heartbeat:ping``) counts against that type's windows
   for its connection (RATE-2), any other one against the connection's
@@ -43,7 +44,7 @@ from typing import Any
 from onsembl_spec.errors import InflateLimitError, WireError
 from onsembl_spec.profile import Profile, Window
 from onsembl_spec.validation import check, check_batch_wrapper, parse_json
-from onsembl_spec.wire import check_batch_count, decode_compressed
+from onsembl_spec.wire import InflateBudget, check_batch_count, decode_compressed
 
 MARGIN_S = 0.25
 """Fixed part of each window's margin: how late the server may handle a message (seconds)."""
@@ -143,14 +144,24 @@ class ScopeLog:
 
 
 def counted_types(
-    message: Any, max_bytes: int, *, inside: frozenset[str] = frozenset()
+    message: Any,
+    max_bytes: int,
+    *,
+    inside: frozenset[str] = frozenset(),
+    budget: InflateBudget | None = None,
 ) -> list[Kind]:
     """What the server counts for ``message`` (a decoded JSON value), one entry per message.
 
     BATCH-5, RATE-4: a valid wrapper is not counted, its messages are; an invalid
     one is one message of no type (``None``); a ``compressed`` that inflates past
-    ``max_bytes`` closes the connection (COMP-4) and counts nothing.
+    ``max_bytes`` closes the connection (COMP-4) and counts nothing, nor does any
+    message after it. ``budget`` is what the frame's ``compressed`` messages may
+    still inflate to together (COMP-6); a new one for a top-level message.
     """
+    if budget is None:
+        budget = InflateBudget(max_bytes)
+    if budget.closed:
+        return []
     kind = message.get("type") if isinstance(message, dict) else None
     if kind == "batch" and isinstance(message, dict):
         if "batch" in inside or check_batch_wrapper(message) is not None:
@@ -162,18 +173,19 @@ def counted_types(
         nested = inside | {"batch"}
         kinds: list[Kind] = []
         for inner in message["messages"]:
-            kinds += counted_types(inner, max_bytes, inside=nested)
+            kinds += counted_types(inner, max_bytes, inside=nested, budget=budget)
         return kinds
     if kind == "compressed" and isinstance(message, dict):
         if "compressed" in inside or check(message) is not None:
             return [None]
         try:
-            decoded = decode_compressed(message, max_bytes)
+            decoded = decode_compressed(message, max_bytes, budget)
         except InflateLimitError:
+            budget.closed = True  # the server closes the connection: nothing more counts
             return []
         except WireError:
             return [None]
-        return counted_types(decoded, max_bytes, inside=inside | {"compressed"})
+        return counted_types(decoded, max_bytes, inside=inside | {"compressed"}, budget=budget)
     if check(message) is not None:
         return [None]
     assert isinstance(kind, str)
@@ -214,6 +226,7 @@ class Budget:
         self.margin_s = margin_s
         """Overrides :func:`margin` for every window (tests use 0 to check exact windows)."""
         self.global_scope = ScopeLog("global", profile.global_windows(), margin_s)
+        self._owners: dict[str, ScopeLog] = {}
         self.sent = 0
         """Messages of this run the server counts (inner messages of wrappers included)."""
         self.waited = 0.0
@@ -222,9 +235,22 @@ class Budget:
         """Messages of other clients assumed in the global windows (:meth:`note_refusal`),
         in the window that assumed most."""
 
-    def connection(self, *, paced: bool = True) -> ConnectionBudget:
-        """The budget of one new connection to this server."""
-        return ConnectionBudget(self, paced=paced)
+    def connection(self, *, paced: bool = True, owner: str | None = None) -> ConnectionBudget:
+        """The budget of one new connection to this server, of ``owner`` (a token's ``sub``)."""
+        return ConnectionBudget(self, paced=paced, owner=owner)
+
+    def owner_scope(self, owner: str | None) -> ScopeLog | None:
+        """The windows all connections of ``owner`` share (RATE-10), or ``None`` (no owner
+        known, or no owner limits in the profile)."""
+        if owner is None:
+            return None
+        scope = self._owners.get(owner)
+        if scope is None:
+            windows = self.profile.owner_windows()
+            if not windows:
+                return None
+            scope = self._owners[owner] = ScopeLog("owner", windows, self.margin_s)
+        return scope
 
     def kinds(self, message: Mapping[str, Any] | str | bytes) -> list[Kind]:
         """What the server counts for ``message`` (a dict, or a frame's text)."""
@@ -302,15 +328,17 @@ class Budget:
 
 
 class ConnectionBudget:
-    """One connection's own windows (RATE-2, RATE-3) and the run's global ones.
+    """One connection's own windows (RATE-2, RATE-3), its owner's (RATE-10) and the run's global
+    ones.
 
     ``paced``: sends wait for a free slot (:meth:`acquire`); an unpaced
     connection (a check that exceeds limits on purpose) is only counted.
     """
 
-    def __init__(self, budget: Budget, *, paced: bool = True) -> None:
+    def __init__(self, budget: Budget, *, paced: bool = True, owner: str | None = None) -> None:
         self.budget = budget
         self.paced = paced
+        self.owner_scope = budget.owner_scope(owner)
         profile = budget.profile
         extra = budget.margin_s
         self.connection_scope = ScopeLog("connection", profile.connection_windows(), extra)
@@ -345,6 +373,8 @@ class ConnectionBudget:
             counts[id(scope)] = (scope, 1 if held is None else held[1] + 1)
         plan = list(counts.values())
         if kinds:
+            if self.owner_scope is not None:
+                plan.append((self.owner_scope, len(kinds)))
             plan.append((self.budget.global_scope, len(kinds)))
         return plan
 
@@ -367,8 +397,8 @@ class ConnectionBudget:
         window to slide, and decides the same whatever the timing (issue 9).
         """
         for scope, count in self._plan(kinds):
-            if scope is self.budget.global_scope:
-                continue
+            if scope is self.budget.global_scope or scope is self.owner_scope:
+                continue  # shared with other connections: not this connection's choice alone
             limit = scope.long_limit()
             if limit is not None and self.chosen.get(id(scope), 0) + count > limit - reserve:
                 return False

@@ -32,6 +32,7 @@ FAST_PROFILE: dict[str, Any] = {
     "heartbeat": {"interval_s": 1, "timeout_s": 2.5},
     "limits": {
         "global": {"per_minute": 20000, "per_hour": 200000},
+        "owner": {"per_minute": 10000, "per_hour": 100000},  # half the global (RATE-10)
         "connection": {"per_minute": 30, "per_hour": 1000, "burst_per_second": 10},
         "types": {
             "command:request": {"per_minute": 12, "per_hour": 1000},

@@ -256,7 +256,9 @@ class CheckContext:
             raise CheckFailure(
                 requirement, "the WebSocket handshake completes", f"cannot connect: {err}"
             ) from None
-        budget = self.budget_for(url).connection(paced=paced)
+        budget = self.budget_for(url).connection(
+            paced=paced, owner=recipe.sub if recipe is not None else None
+        )
         conn = Connection(self, ws, number, auto_pong=auto_pong, budget=budget)
         self.connections.append(conn)
         return conn

@@ -21,6 +21,7 @@ import gzip
 import itertools
 import logging
 import ssl
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -62,9 +63,11 @@ _BATCH_ROOM = len(_BATCH_HEAD) + len(b'],"count":100,"timestamp":"2024-01-01T00:
 class ServerConfig:
     """How to run the reference server.
 
-    ``max_outbound_bytes`` bounds each connection's unsent bytes (CLOSE-7):
-    past it the connection is closed with 1001 ``slow consumer``, so one
-    dashboard that stops reading costs at most that much memory.
+    ``max_outbound_bytes``, when given, replaces the profile's
+    ``outbound.connection_bytes``: the unsent bytes held for one connection
+    past which it is closed with 1001 ``slow consumer`` (CLOSE-7), reading or
+    not. The profile's ``outbound.stall_s``, ``owner_bytes`` and
+    ``server_bytes`` are the other outbound bounds (CLOSE-7..CLOSE-9).
     ``permessage_deflate`` accepts the extension when a client offers it
     (TRANS-9; declined by default). Batching and compression of forwarded
     messages are the profile's ``output`` keys (TERM-5). ``tls`` serves
@@ -80,7 +83,7 @@ class ServerConfig:
     path: str = "/ws"
     jwt_secret: str = ""
     profile: Profile = field(default_factory=Profile)
-    max_outbound_bytes: int = 4 * 1024 * 1024
+    max_outbound_bytes: int | None = None
     close_timeout_s: float = 5.0
     security_log: SecurityLog | None = None
     permessage_deflate: bool = False
@@ -120,8 +123,46 @@ def batch_frame(frames: list[bytes], timestamp: bytes) -> bytes:
     )
 
 
+@dataclass(eq=False)
+class _Held:
+    """A connection for which the server holds unsent bytes (CLOSE-7..CLOSE-9).
+
+    ``size`` is its transport's buffer as last seen. What it has drained since
+    it was first seen holding bytes is ``written - size``, ``written`` being
+    that first buffer plus every byte written to the transport since: the
+    connection reads while that grows, and has stalled when it has not grown
+    for ``outbound.stall_s``.
+    """
+
+    conn_id: int
+    owner: str | None
+    size: int
+    written: int
+    drained: int
+    progress_at: float
+    closing: bool = False
+    """Being closed: its bytes still count (CLOSE-9) until they are gone, but it is not
+    judged again."""
+
+
+WATCH_EVERY_S = 0.25
+"""How often held connections are looked at (stall, budgets): CLOSE-7's 1 s allows it."""
+
+
 class _Outbox:
-    """The core's :class:`~onsembl_server.core.effects.Effects` over websockets connections."""
+    """The core's :class:`~onsembl_server.core.effects.Effects` over websockets connections.
+
+    Outbound bounds (CLOSE-7..CLOSE-9): a connection whose unsent bytes would
+    pass ``outbound.connection_bytes`` is closed with 1001 ``slow consumer``
+    at once; one that holds unsent bytes and drains none of them for
+    ``outbound.stall_s`` is closed the same way, however little it holds, and
+    one that drains is never closed for being behind; when the bytes held for
+    one owner's connections, or for all of them, pass ``outbound.owner_bytes``
+    or ``outbound.server_bytes``, the connections holding the most are closed
+    until they no longer do. Only connections whose transport buffer is not
+    empty are followed (``_held``), so a reader that keeps up costs one
+    ``get_write_buffer_size()`` per write.
+    """
 
     def __init__(self, server: ReferenceServer) -> None:
         self._server = server
@@ -129,11 +170,25 @@ class _Outbox:
         self.closing: set[int] = set()
         self.slow_consumers = 0
         self.max_buffered_at_close = 0
+        self.max_held_total = 0
+        """The most unsent bytes held for all connections together (server tests, CLOSE-9)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: dict[ServerConnection, list[bytes]] = {}
         self._pending_bytes: dict[ServerConnection, int] = {}
         self._flush_scheduled = False
         profile = server.config.profile
+        configured = server.config.max_outbound_bytes
+        bound = configured if configured is not None else profile.outbound_connection_bytes
+        self._connection_bytes = bound if bound is not None else sys.maxsize
+        self._stall_s = profile.outbound_stall_s
+        self._owner_bytes = profile.outbound_owner_bytes
+        self._server_bytes = profile.outbound_server_bytes
+        self._ids: dict[ServerConnection, int] = {}
+        self._held: dict[ServerConnection, _Held] = {}
+        self._held_total = 0
+        self._owner_held: dict[str, int] = {}
+        self._over_budget = False
+        self._watch: asyncio.TimerHandle | None = None
         self._batch = profile.output_batch
         self._compress = profile.output_compress
         self._batch_room = profile.max_message_bytes - _BATCH_ROOM
@@ -141,6 +196,19 @@ class _Outbox:
             self.send_many if profile.plain_output else self._forward_wrapped
         )
         """TERM-5: forwarded messages are plain (``send_many`` itself) unless ``output`` says."""
+
+    def opened(self, conn_id: int, connection: ServerConnection) -> None:
+        """A connection's handshake completed: it may be written to."""
+        self.connections[conn_id] = connection
+        self._ids[connection] = conn_id
+
+    def forget(self, conn_id: int) -> None:
+        """The connection has ended: nothing is held for it any more."""
+        connection = self.connections.pop(conn_id, None)
+        self.closing.discard(conn_id)
+        if connection is not None:
+            self._ids.pop(connection, None)
+            self._untrack(connection)
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
         """The connection, unless it is closing or its unsent bytes are over the bound (CLOSE-7)."""
@@ -152,9 +220,9 @@ class _Outbox:
         buffered = connection.transport.get_write_buffer_size() + self._pending_bytes.get(
             connection, 0
         )
-        if buffered > self._server.config.max_outbound_bytes:
+        if buffered > self._connection_bytes:
             self.max_buffered_at_close = max(self.max_buffered_at_close, buffered)
-            self.slow_consumer(conn_id)
+            self.slow_consumer(conn_id, reason="unsent bytes over the connection's bound")
             return None
         return connection
 
@@ -217,6 +285,7 @@ class _Outbox:
         pending, self._pending = self._pending, {}
         self._pending_bytes = {}
         batching = self._batch
+        held = self._held
         for connection, frames in pending.items():
             protocol = connection.protocol
             if protocol.state is not State.OPEN:
@@ -224,13 +293,22 @@ class _Outbox:
             try:
                 for data in self._batched(frames) if batching else frames:
                     protocol.send_text(data)
-                connection.transport.write(b"".join(protocol.data_to_send()))
+                out = b"".join(protocol.data_to_send())
+                transport = connection.transport
+                transport.write(out)
+                size = transport.get_write_buffer_size()
+                if size:  # the socket took less than everything: follow it (CLOSE-7..CLOSE-9)
+                    self._note_held(connection, size, len(out))
+                elif held and connection in held:
+                    self._untrack(connection)
             except Exception:  # CLOSE-5; a connection failing must not stop the others
                 task = asyncio.get_running_loop().create_task(
                     connection.close(CloseCode.INTERNAL_ERROR, "internal error")
                 )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+        if self._over_budget:
+            self._enforce_budgets()
 
     def _batched(self, frames: list[bytes]) -> list[bytes]:
         """TERM-3: runs of forwarded frames grouped in ``batch``, in order; other frames as is.
@@ -273,17 +351,150 @@ class _Outbox:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def slow_consumer(self, conn_id: int) -> None:
-        """CLOSE-7: close with 1001 ``slow consumer``; the buffer stays at its bound."""
+    def slow_consumer(self, conn_id: int, reason: str = "outbound buffer over its bound") -> None:
+        """CLOSE-7, CLOSE-9: close with 1001 ``slow consumer``; the buffer stays at its bound.
+
+        Its held bytes keep counting against the owner's and the server's
+        budgets until they are freed: when the close completes, behind the
+        backlog, or ``close_timeout_s`` after it when the peer does not read.
+        """
         session = self._server.core.sessions.get(conn_id)
         self.slow_consumers += 1
         self._server.security_log_event(
             "slow_consumer",
             owner=session.owner if session else None,
             remote=session.remote if session else None,
-            reason="outbound buffer over its bound",
+            reason=reason,
         )
+        connection = self.connections.get(conn_id)
+        held = None if connection is None else self._held.get(connection)
+        if held is not None:
+            held.closing = True
         self.close(conn_id, CloseCode.GOING_AWAY, SLOW_CONSUMER_REASON)
+
+    # -- held bytes: stalls and budgets (CLOSE-7..CLOSE-9) ----------------------------
+
+    def _note_held(self, connection: ServerConnection, size: int, written: int) -> None:
+        """After a write of ``written`` bytes the transport holds ``size``: follow it."""
+        held = self._held.get(connection)
+        if held is None:
+            conn_id = self._ids.get(connection)
+            if conn_id is None:
+                return
+            session = self._server.core.sessions.get(conn_id)
+            held = _Held(
+                conn_id=conn_id,
+                owner=session.owner if session is not None else None,
+                size=0,
+                written=size,
+                drained=0,
+                progress_at=asyncio.get_running_loop().time(),
+                closing=conn_id in self.closing,
+            )
+            self._held[connection] = held
+            if self._watch is None:
+                self._schedule_watch()
+        else:
+            held.written += written
+        self._resize(held, size)
+
+    def _resize(self, held: _Held, size: int) -> None:
+        """Keep the owner's and the server's totals equal to the sizes last seen."""
+        delta = size - held.size
+        if not delta:
+            return
+        held.size = size
+        self._held_total += delta
+        if self._held_total > self.max_held_total:
+            self.max_held_total = self._held_total
+        if self._server_bytes is not None and self._held_total > self._server_bytes:
+            self._over_budget = True
+        owner = held.owner
+        if owner is not None:
+            total = self._owner_held.get(owner, 0) + delta
+            if total:
+                self._owner_held[owner] = total
+            else:
+                del self._owner_held[owner]
+            if self._owner_bytes is not None and total > self._owner_bytes:
+                self._over_budget = True
+
+    def _untrack(self, connection: ServerConnection) -> None:
+        held = self._held.pop(connection, None)
+        if held is not None:
+            self._resize(held, 0)
+
+    def _schedule_watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._watch = loop.call_later(WATCH_EVERY_S, self._look_at_held)
+
+    def _look_at_held(self) -> None:
+        """CLOSE-7, CLOSE-8: sizes refreshed; a connection that drained nothing for
+        ``outbound.stall_s`` is closed, one that drained anything is left alone."""
+        self._watch = None
+        now = asyncio.get_running_loop().time()
+        stall_s = self._stall_s
+        for connection, held in list(self._held.items()):
+            size = connection.transport.get_write_buffer_size()
+            self._resize(held, size)
+            if not size:
+                self._untrack(connection)
+                continue
+            if held.closing:
+                continue
+            if held.conn_id in self.closing or connection.protocol.state is not State.OPEN:
+                held.closing = True
+                continue
+            drained = held.written - size
+            if drained > held.drained:
+                held.drained = drained
+                held.progress_at = now
+            elif stall_s is not None and now - held.progress_at >= stall_s:
+                self.slow_consumer(
+                    held.conn_id, reason=f"read nothing for {now - held.progress_at:.1f}s"
+                )
+        if self._over_budget:
+            self._enforce_budgets()
+        if self._held:
+            self._schedule_watch()
+
+    def _enforce_budgets(self) -> None:
+        """CLOSE-9: while an owner's or the server's held bytes are over their budget, close
+        that owner's (or any) connections holding bytes, the one holding the most first.
+
+        Bytes held for connections being closed count until they are freed, so
+        that what the server holds stays within the budget plus one flush; while
+        they do, a connection that starts holding bytes is closed too.
+        """
+        for connection, held in self._held.items():  # exact sizes before choosing
+            self._resize(held, connection.transport.get_write_buffer_size())
+        budget = self._owner_bytes
+        if budget is not None:
+            for owner in [o for o, total in self._owner_held.items() if total > budget]:
+                while self._owner_held.get(owner, 0) > budget:
+                    if not self._close_largest(owner, f"the owner's unsent bytes over {budget}"):
+                        break
+        budget = self._server_bytes
+        if budget is not None:
+            while self._held_total > budget:
+                if not self._close_largest(None, f"the server's unsent bytes over {budget}"):
+                    break
+        self._over_budget = False
+
+    def _close_largest(self, owner: str | None, reason: str) -> bool:
+        """CLOSE-9: close the connection (of ``owner``, or any) holding the most and not yet
+        being closed; ``False`` when there is none."""
+        candidates = [
+            h
+            for h in self._held.values()
+            if not h.closing and h.size and (owner is None or h.owner == owner)
+        ]
+        if not candidates:
+            return False
+        held = max(candidates, key=lambda h: h.size)
+        held.closing = True  # whatever slow_consumer does, it is not chosen twice
+        self.slow_consumer(held.conn_id, reason=reason)
+        return True
 
 
 class ReferenceServer:
@@ -379,7 +590,7 @@ class ReferenceServer:
         loop = asyncio.get_running_loop()
         core = self.core
         timers = core.timers
-        self.outbox.connections[conn_id] = connection
+        self.outbox.opened(conn_id, connection)
         try:
             request = connection.request
             assert request is not None
@@ -410,8 +621,7 @@ class ReferenceServer:
                 if timers.earliest_changed:
                     self._reschedule()
         finally:
-            del self.outbox.connections[conn_id]
-            self.outbox.closing.discard(conn_id)
+            self.outbox.forget(conn_id)
             core.closed(conn_id, loop.time())
             self._reschedule()
 

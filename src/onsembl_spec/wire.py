@@ -71,11 +71,13 @@ class InflateBudget:
     most what one of them may cost alone (COMP-4), not 100 times that.
     """
 
-    __slots__ = ("limit", "remaining")
+    __slots__ = ("closed", "limit", "remaining")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.remaining = limit
+        self.closed = False
+        """Set by a caller that met :class:`InflateLimitError` (the connection closes)."""
 
     def charge(self, size: int) -> None:
         """Take ``size`` inflated bytes from the budget (never below zero)."""

@@ -412,21 +412,21 @@ def _() -> None:
 @fault("compressed-unbounded")
 def _() -> None:
     original = server.decode_compressed
-    server.decode_compressed = lambda message, max_bytes: original(message, 1 << 30)  # type: ignore[assignment]
+    server.decode_compressed = lambda message, max_bytes, budget=None: original(message, 1 << 30)  # type: ignore[assignment]
 
 
 @fault("compressed-trusts-sizes")
 def _() -> None:
     original = server.decode_compressed
 
-    def decode(message: Any, max_bytes: int) -> Any:
+    def decode(message: Any, max_bytes: int, budget: Any = None) -> Any:
         import base64
 
         try:
             size = len(base64.b64decode(message["data"], validate=True))
         except ValueError:
             size = message["compressedSize"]
-        return original({**message, "compressedSize": size}, max_bytes)
+        return original({**message, "compressedSize": size}, max_bytes, budget)
 
     server.decode_compressed = decode  # type: ignore[assignment]
 

@@ -86,9 +86,9 @@ def _() -> None:
             message = {**message, "originalType": "heartbeat:ping"}
         return original_check(message)
 
-    def decode_compressed(message: Any, max_bytes: int) -> Any:
+    def decode_compressed(message: Any, max_bytes: int, budget: Any = None) -> Any:
         try:
-            return original_decode(message, max_bytes)
+            return original_decode(message, max_bytes, budget)
         except WireError as err:
             if err.field != "data.type":
                 raise
@@ -103,6 +103,70 @@ def _() -> None:
     server.check = check  # type: ignore[assignment]
     server.decode_compressed = decode_compressed  # type: ignore[assignment]
     ServerCore._receive_message = receive_message  # type: ignore[method-assign]
+
+
+@fault("compressed-budget-per-message")
+def _() -> None:
+    """Each ``compressed`` message of a batch may inflate to ``max_message_bytes`` on its own:
+    the frame's budget is ignored, a batch of 100 costs 100 times the limit (COMP-6)."""
+    original = server.decode_compressed
+
+    def decode_compressed(message: Any, max_bytes: int, budget: Any = None) -> Any:
+        return original(message, max_bytes)
+
+    server.decode_compressed = decode_compressed  # type: ignore[assignment]
+
+
+# --------------------------------------------------------------------- rate limits per owner
+
+
+@fault("rate-no-owner-scope")
+def _() -> None:
+    """Owners have no limits of their own, only connections and the server do (RATE-10)."""
+    original = ServerCore.rate_scopes
+
+    def rate_scopes(self: ServerCore, s: Any, message_type: str) -> Any:
+        return tuple(scope for scope in original(self, s, message_type) if scope.kind != "owner")
+
+    ServerCore.rate_scopes = rate_scopes  # type: ignore[method-assign]
+
+
+@fault("rate-owner-refusals-spend-global")
+def _() -> None:
+    """A message refused over its owner's limits still takes a slot of the global window, so an
+    owner past its own limits goes on spending everyone's (RATE-10)."""
+    original = server.admit
+
+    def admit(scopes: Any, now: float) -> Any:
+        refusal = original(scopes, now)
+        if refusal is not None and refusal.scope == "owner":
+            for scope in scopes:
+                if scope.kind == "global" and not scope.exceeded(now):
+                    scope.record(now)
+        return refusal
+
+    server.admit = admit  # type: ignore[assignment]
+
+
+@fault("rate-no-connection-bound")
+def _() -> None:
+    """An owner may open any number of connections (RATE-11)."""
+    ServerCore.owner_connections_full = lambda self, usage: False  # type: ignore[method-assign]
+
+
+@fault("rate-connection-bound-never-frees")
+def _() -> None:
+    """Connections are counted when they open, never when they close: an owner that once
+    reached its bound is locked out for good (RATE-11)."""
+    original = ServerCore.closed
+
+    def closed(self: ServerCore, conn_id: int, now: float) -> None:
+        session = self.sessions.get(conn_id)
+        if session is not None and session.usage is not None:
+            session.usage.connections += 1  # what ``closed`` takes off again
+        original(self, conn_id, now)
+
+    ServerCore.closed = closed  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------- heartbeat
@@ -249,6 +313,11 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("compressed-not-unwrapped", "compressed_processed", "COMP-1"),
     entry("compressed-no-data-prefix", "compressed_invalid_inner", "COMP-3"),
     entry("compressed-unwraps-recursively", "nested_compressed", "COMP-5"),
+    entry("compressed-budget-per-message", "frame_inflation_bound", "COMP-6"),
+    entry("rate-no-owner-scope", "owner_limit", "RATE-10"),
+    entry("rate-owner-refusals-spend-global", "owner_limit", "RATE-10"),
+    entry("rate-no-connection-bound", "owner_connection_bound", "RATE-11"),
+    entry("rate-connection-bound-never-frees", "owner_connection_bound", "RATE-11"),
     entry("heartbeat-valid-only", "any_message_is_sign_of_life", "HB-4"),
     entry("rate-minute-off-by-one", "minute_limit", "RATE-5"),
     entry("rate-retry-after-whole-window", "minute_limit", "RATE-8"),

@@ -1,4 +1,4 @@
-"""Compressed checks (COMP-1..COMP-5), including a gzip bomb."""
+"""Compressed checks (COMP-1..COMP-6), including a gzip bomb and a batch of them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
-from onsembl_spec.wire import encode_compressed
+from onsembl_spec.errors import CheckFailure, CheckSkipped
+from onsembl_spec.wire import encode_batch, encode_compressed, message_text
 
 
 async def expect_field(conn: Any, field: str, requirement: str) -> None:
@@ -111,3 +111,55 @@ async def check_nested_compressed(ctx: CheckContext) -> None:
             "COMP-5", "validation:error with field originalType or data.type", describe(reply)
         )
     await conn.expect_silence("COMP-5", within=0.3, what="no pong")
+
+
+def padded_ping(size: int, request_id: str) -> dict[str, Any]:
+    """A ``compressed`` ``heartbeat:ping`` whose JSON text is exactly ``size`` bytes (blanks)."""
+    head = message("heartbeat:ping", requestId=request_id)
+    text = message_text(head).encode("utf-8")
+    text = text[:-1] + b" " * (size - len(text)) + b"}"
+    stream = gzip.compress(text, compresslevel=9, mtime=0)
+    return message(
+        "compressed",
+        algorithm="gzip",
+        originalType="heartbeat:ping",
+        originalSize=len(text),
+        compressedSize=len(stream),
+        data=base64.b64encode(stream).decode("ascii"),
+    )
+
+
+@check("COMP-6", "CLOSE-6", tags=("quick",))
+async def check_frame_inflation_bound(ctx: CheckContext) -> None:
+    """The compressed messages of one batch inflate to max_message_bytes together: four that
+    add up to exactly that are all processed; two that each stay within it alone but together
+    pass it close the connection with 1009 (a pong for the first may come before the close)."""
+    limit = ctx.profile.max_message_bytes
+    parts = 4
+    if limit // parts < 200:
+        raise CheckSkipped(f"max_message_bytes {limit} is too small to split in {parts}")
+    conn, _ = await ctx.dashboard()
+    sizes = [limit // parts] * (parts - 1)
+    sizes.append(limit - sum(sizes))
+    within = [padded_ping(size, f"within-{n}") for n, size in enumerate(sizes)]
+    ctx.transcript.note(f"a batch of {parts} compressed pings inflating to {limit} bytes together")
+    await conn.send(encode_batch(within))
+    for n in range(parts):
+        wanted = f"within-{n}"
+
+        def answers(m: dict[str, Any], wanted: str = wanted) -> bool:
+            return m.get("requestId") == wanted
+
+        await conn.expect(
+            "heartbeat:pong",
+            "COMP-6",
+            where=answers,
+            what=f"heartbeat:pong for the batch's message {n} (the batch is within the limit)",
+        )
+    half = limit // 2 + 1
+    ctx.transcript.note(f"a batch of 2 compressed pings of {half} bytes each: {2 * half} together")
+    await conn.send(encode_batch([padded_ping(half, "past-0"), padded_ping(half, "past-1")]))
+    await conn.expect_close(1009, "COMP-6")
+    late = next((m for m in conn.inbox if m.get("requestId") == "past-1"), None)
+    if late is not None:
+        raise CheckFailure("COMP-6", "no pong for the message past the limit", describe(late))

@@ -386,3 +386,134 @@ async def check_own_scope_reported_first(ctx: CheckContext) -> None:
         )
         used = {"perSecond": limit, "perMinute": limit, "perHour": limit}
         check_rate_reply(got[-1], windows, used, (1, 60))
+
+
+async def private_dashboard(
+    ctx: CheckContext, url: str, owner: str, requirement: str
+) -> Connection:
+    """An identified dashboard of ``owner`` on a private server; unpaced (its limits are the
+    point of the check)."""
+    conn = await ctx.connect(
+        ctx.recipe(owner), url=url, auto_pong=False, requirement=requirement, paced=False
+    )
+    await conn.send(message("dashboard:connect", dashboardId=ctx.ident("dash")))
+    reply = await conn.expect_reply(("agent:list", "connection:error"), requirement)
+    if reply["type"] != "agent:list":
+        raise CheckFailure(requirement, "agent:list", describe(reply))
+    return conn
+
+
+@check("RATE-10", "RATE-6", "RATE-9", tags=("private-server", "quick"))
+async def check_owner_limit(ctx: CheckContext) -> None:
+    """An owner's connections share its limits: once they are spent, the owner's next message
+    is refused reporting the owner's windows, and its refused messages spend nothing of the
+    global window, which another owner then fills to the last message."""
+    limit, per_conn = 12, 6  # two connections of one owner, each well under its own limits
+    owner_hour, global_hour = 10000, 20000
+    override = _deep_merge(
+        ctx.profile.as_dict(),
+        {
+            "max_connections_per_owner": None,
+            "limits": {
+                "global": {"per_minute": 2 * limit, "per_hour": global_hour},
+                "owner": {"per_minute": limit, "per_hour": owner_hour},
+                "connection": {"burst_per_second": 50, "per_minute": 100, "per_hour": 1000},
+            },
+        },
+    )
+    owner_windows = (Window("per_minute", 60, limit), Window("per_hour", 3600, owner_hour))
+    used = {"perMinute": limit, "perHour": limit}
+    async with ctx.private_server(override) as server:
+        first = ctx.owner()
+        conns = [await private_dashboard(ctx, server.url, first, "RATE-10") for _ in range(2)]
+        for number, conn in enumerate(conns):  # each connect used one slot
+            await send_wave(conn, per_conn - 1, start=100 * number)
+            require_accepted(await replies(conn, per_conn - 1, "RATE-10"), f"{limit} accepted")
+        await send_wave(conns[0], 5, start=1000)  # over the owner's limit: all refused
+        refused = await replies(conns[0], 5, "RATE-10")
+        if any(accepted(r) for r in refused):
+            raise CheckFailure(
+                "RATE-10",
+                f"messages past the owner's {limit} a minute refused",
+                describe(next(r for r in refused if accepted(r))),
+            )
+        check_rate_reply(refused[0], owner_windows, used, (50, 60))
+        # Another owner has the other half of the global window, refusals above not counted.
+        other = await private_dashboard(ctx, server.url, ctx.owner(), "RATE-10")
+        await send_wave(other, limit - 1, start=2000)
+        got = await replies(other, limit - 1, "RATE-10")
+        spent = next((r for r in got if not accepted(r)), None)
+        if spent is not None:
+            raise CheckFailure(
+                "RATE-10",
+                f"another owner's {limit} messages accepted (the first owner's refused"
+                " messages spend no global quota)",
+                describe(spent),
+            )
+        await send_wave(other, 1, start=3000)  # its owner's and the global windows are full
+        (last,) = await replies(other, 1, "RATE-9")
+        check_rate_reply(last, owner_windows, used, (50, 60))
+
+
+async def owner_connection(
+    ctx: CheckContext, url: str, owner: str, name: str
+) -> tuple[Connection, dict[str, Any] | None]:
+    """A connection of ``owner`` that sends ``dashboard:connect`` at once: its ``agent:list``,
+    or ``None`` when the server closed it first."""
+    conn = await ctx.connect(
+        ctx.recipe(owner), url=url, auto_pong=False, requirement="RATE-11", paced=False
+    )
+    await conn.send(message("dashboard:connect", dashboardId=ctx.ident(name)))
+    try:
+        return conn, await conn.expect_reply("agent:list", "RATE-11")
+    except CheckFailure:
+        if conn.closed.is_set() and not conn.inbox:
+            return conn, None
+        raise
+
+
+@check("RATE-11", "CLOSE-6", tags=("private-server", "quick"))
+async def check_owner_connection_bound(ctx: CheckContext) -> None:
+    """An owner with max_connections_per_owner open connections gets its next one completed and
+    closed 1008 with no message; its open ones and other owners are not affected; once one
+    closes, a new one is accepted within a second (and the checker's second of slack)."""
+    bound = 3
+    override = _deep_merge(
+        ctx.profile.as_dict(), {"max_connections_per_owner": bound, "identify_timeout_s": 30}
+    )
+    async with ctx.private_server(override) as server:
+        owner = ctx.owner()
+        held = []
+        for _ in range(bound):
+            conn, listing = await owner_connection(ctx, server.url, owner, "held")
+            if listing is None:
+                raise CheckFailure(
+                    "RATE-11", f"{bound} connections of one owner accepted", conn.situation()
+                )
+            held.append(conn)
+        extra, listing = await owner_connection(ctx, server.url, owner, "extra")
+        if listing is not None:
+            raise CheckFailure(
+                "RATE-11", f"connection {bound + 1} of one owner closed 1008", describe(listing)
+            )
+        await extra.expect_close(1008, "RATE-11")
+        if extra.inbox:
+            raise CheckFailure("RATE-11", "no message before the close", describe(extra.inbox[0]))
+        other, listing = await owner_connection(ctx, server.url, ctx.owner(), "other")
+        if listing is None:
+            raise CheckFailure("RATE-11", "another owner's connection accepted", other.situation())
+        for conn in held:
+            await conn.expect_open("RATE-11")
+        await held[0].close()
+        closed_at = time.monotonic()
+        while True:
+            again, listing = await owner_connection(ctx, server.url, owner, "again")
+            if listing is not None:
+                break
+            if time.monotonic() - closed_at > 2.0:
+                raise CheckFailure(
+                    "RATE-11",
+                    "a new connection accepted within 1 s after one of the owner's closed",
+                    again.situation(),
+                )
+            await asyncio.sleep(0.1)

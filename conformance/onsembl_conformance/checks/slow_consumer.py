@@ -89,6 +89,12 @@ def push_plan(profile: Profile) -> PushPlan:
     for window in profile.global_windows():
         if total + 10 * agents > window.limit // 2:
             raise CheckSkipped(f"the global {window.key} limit {window.limit} is too low to push")
+    for window in profile.owner_windows():  # one owner sends it all (RATE-10)
+        if total + 10 * agents > window.limit:
+            raise CheckSkipped(f"the owner {window.key} limit {window.limit} is too low to push")
+    bound = profile.max_connections_per_owner
+    if bound is not None and agents + 2 > bound:  # and the two dashboards (RATE-11)
+        raise CheckSkipped(f"pushing needs {agents + 2} connections of one owner, over {bound}")
     return PushPlan(agents, rounds, content_size, interval_s=1.1 / per_second)
 
 

@@ -34,6 +34,13 @@ class Command:
     priority: str
     seq: int
     started_at: float | None = None
+    size: int = 0
+    """CMD-20: the UTF-8 bytes of ``command`` and ``args`` together (:func:`command_size`)."""
+
+
+def command_size(command: str, args: list[Any]) -> int:
+    """CMD-20: what a pending command counts against its agent's and owner's byte budgets."""
+    return len(command.encode()) + sum(len(str(arg).encode()) for arg in args)
 
 
 def order_key(command: Command) -> tuple[int, int]:
@@ -46,6 +53,8 @@ class AgentQueue:
     """Pending commands in execution order, and the one running (CMD-8)."""
 
     pending: list[Command] = field(default_factory=list)
+    pending_bytes: int = 0
+    """CMD-20: the sizes of the pending commands added up."""
     running: Command | None = None
     started: OrderedDict[str, None] = field(default_factory=OrderedDict)
     durations_ms: list[float] = field(default_factory=list)
@@ -57,6 +66,7 @@ class AgentQueue:
         while index > 0 and order_key(self.pending[index - 1]) > key:
             index -= 1
         self.pending.insert(index, command)
+        self.pending_bytes += command.size
         return index + 1
 
     def estimated_wait_ms(self, position: int) -> int:
@@ -73,6 +83,7 @@ class AgentQueue:
         if self.running is not None or not self.pending:
             return None
         command = self.pending.pop(0)
+        self.pending_bytes -= command.size
         command.started_at = now
         self.running = command
         self.started[command.command_id] = None
@@ -95,8 +106,14 @@ class AgentQueue:
         """Take a pending command out of the queue (CMD-13)."""
         for index, command in enumerate(self.pending):
             if command.command_id == command_id:
+                self.pending_bytes -= command.size
                 return self.pending.pop(index)
         return None
+
+    def take_pending(self) -> list[Command]:
+        """Empty the queue (CMD-16, CMD-17); return what was pending, in order."""
+        taken, self.pending, self.pending_bytes = self.pending, [], 0
+        return taken
 
     def was_started(self, command_id: str) -> bool:
         """Whether the server sent this command to the agent for execution (CMD-12)."""

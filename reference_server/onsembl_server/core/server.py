@@ -20,7 +20,7 @@ from typing import Any
 
 from onsembl_server.core import outbound
 from onsembl_server.core.auth import Handshake, authenticate
-from onsembl_server.core.commands import AgentQueue, Command, CommandIds
+from onsembl_server.core.commands import AgentQueue, Command, CommandIds, command_size
 from onsembl_server.core.effects import Effects
 from onsembl_server.core.logbook import Logbook, LogThrottle
 from onsembl_server.core.ratelimit import Refusal, Scope, admit
@@ -82,6 +82,10 @@ class OwnerState:
 
     def is_empty(self) -> bool:
         return not self.agents and not self.dashboards
+
+    def pending_bytes(self) -> int:
+        """CMD-20: the bytes of all the owner's agents' pending commands."""
+        return sum(record.queue.pending_bytes for record in self.agents.values())
 
 
 class ServerCore:
@@ -770,9 +774,8 @@ class ServerCore:
         state = self.owner_state(owner)
         state.agents.pop(record.agent_id, None)
         queue = record.queue
-        doomed = ([queue.running] if queue.running is not None else []) + queue.pending
+        doomed = ([queue.running] if queue.running is not None else []) + queue.take_pending()
         queue.running = None
-        queue.pending = []
         for command in doomed:
             self.commands.pop(command.command_id, None)
             self._to_dashboards(
@@ -821,15 +824,13 @@ class ServerCore:
             )
             return
         queue = record.queue
-        if len(queue.pending) >= self.profile.max_queue:
+        args = list(message.get("args", []))
+        size = command_size(message["command"], args)
+        full = self.queue_full(session.owner, record, size)
+        if full is not None:
             self.effects.send(
                 session.conn_id,
-                outbound.command_error(
-                    "QUEUE_FULL",
-                    f"agent {agent_id} already has {len(queue.pending)} pending commands",
-                    request_id,
-                    agent_id=agent_id,
-                ),
+                outbound.command_error("QUEUE_FULL", full, request_id, agent_id=agent_id),
             )
             return
         command = Command(
@@ -837,9 +838,10 @@ class ServerCore:
             agent_id=agent_id,
             owner=session.owner,
             command=message["command"],
-            args=list(message.get("args", [])),
+            args=args,
             priority=message.get("priority", "normal"),
             seq=self._next_seq(),
+            size=size,
         )
         position = queue.enqueue(command)
         self.commands[command.command_id] = command
@@ -856,6 +858,27 @@ class ServerCore:
             session.owner, outbound.command_status(command.command_id, agent_id, "queued")
         )
         self._start_next(record, now)
+
+    def queue_full(self, owner: str, record: AgentRecord, size: int) -> str | None:
+        """CMD-6, CMD-20: why a command of ``size`` bytes cannot be queued, or ``None``.
+
+        Only pending commands count (a running one does not): at most
+        ``max_queue`` of them per agent, at most ``max_queue_bytes`` bytes per
+        agent and ``max_owner_queue_bytes`` for all the owner's agents together.
+        """
+        queue = record.queue
+        profile = self.profile
+        if len(queue.pending) >= profile.max_queue:
+            return f"agent {record.agent_id} already has {len(queue.pending)} pending commands"
+        budget = profile.max_queue_bytes
+        if budget is not None and queue.pending_bytes + size > budget:
+            return (
+                f"agent {record.agent_id}'s pending commands would take more than {budget} bytes"
+            )
+        budget = profile.max_owner_queue_bytes
+        if budget is not None and self.owner_state(owner).pending_bytes() + size > budget:
+            return f"the owner's pending commands would take more than {budget} bytes"
+        return None
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -962,7 +985,7 @@ class ServerCore:
         """CMD-16, TEN-2, TEN-3: pending commands interrupted; forwarded within the owner only."""
         state = self.owner_state(session.owner)
         for record in state.agents.values():
-            stopped, record.queue.pending = record.queue.pending, []
+            stopped = record.queue.take_pending()
             for command in stopped:
                 self.commands.pop(command.command_id, None)
                 self._to_dashboards(

@@ -72,8 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-outbound-bytes",
         type=int,
-        default=4 * 1024 * 1024,
-        help="unsent bytes per connection before it is closed as a slow consumer",
+        default=None,
+        help="unsent bytes held per connection before it is closed as a slow consumer, "
+        "reading or not (default: the profile's outbound.connection_bytes; CLOSE-7)",
     )
     parser.add_argument(
         "--permessage-deflate",
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be 0 to 65535, not {args.port}")
     if not args.path.startswith("/"):
         raise UsageError(f"--path must start with '/', not {args.path!r}")
-    if args.max_outbound_bytes <= 0:
+    if args.max_outbound_bytes is not None and args.max_outbound_bytes <= 0:
         raise UsageError("--max-outbound-bytes must be positive")
     if (args.tls_cert is None) != (args.tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together: give both to serve wss://")
