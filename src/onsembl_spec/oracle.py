@@ -3,13 +3,15 @@
 Run-time validation uses the generated code (``onsembl_spec._generated``);
 this module validates with jsonschema (format checking on, VAL-1, VAL-5) and
 derives the R14 ``field`` paths (VAL-2) and their VAL-4 order from the
-jsonschema errors. It reports every issue, not only the first.
+jsonschema errors. It reports every issue, not only the first. Messages are
+worded by the functions the generated code's messages come from
+(:mod:`onsembl_spec._validator_runtime`), so the two cannot word one issue
+two ways.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from onsembl_spec import _validator_runtime as rt
 from onsembl_spec.schemas import Schema, SchemaSet, bundled
 from onsembl_spec.validation import Issue, dotted
 
@@ -64,12 +67,12 @@ class MessageValidator:
     def validate(self, message: Any) -> list[Issue]:
         """All problems of ``message``, the R14 ``field`` first; ``[]`` when valid."""
         if not isinstance(message, dict):
-            return [Issue(None, f"message must be a JSON object, not {_json_kind(message)}")]
+            return [Issue(None, rt.NOT_AN_OBJECT + rt.kind(message))]
         message_type = message.get("type")
         if "type" not in message:
-            return [Issue("type", "missing required field")]
+            return [Issue("type", rt.MISSING_FIELD)]
         if not isinstance(message_type, str) or message_type not in self._by_type:
-            return [Issue("type", f"unknown message type {_short(message_type)}")]
+            return [Issue("type", rt.UNKNOWN_TYPE + rt.short(message_type))]
         validator = self._by_type[message_type]
         issues: list[tuple[tuple[int, ...], Issue]] = []
         try:
@@ -80,7 +83,7 @@ class MessageValidator:
         except RecursionError:
             # jsonschema describes offending values with repr(); a value nested
             # near the parser's limit exhausts the stack there.
-            return [Issue(None, "nested too deeply to validate")]
+            return [Issue(None, rt.NESTED_TOO_DEEPLY)]
         issues.sort(key=lambda pair: pair[0])
         unique: list[Issue] = []
         for _, issue in issues:
@@ -127,79 +130,38 @@ class MessageValidator:
         return None if chosen is None else self.schemas.resolve(chosen).schema
 
 
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    except RecursionError:
-        return "a deeply nested value"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
-    """The (path, message) pairs that one jsonschema error stands for."""
+    """The (path, message) pairs that one jsonschema error stands for (R14 wording)."""
     path: list[str | int] = list(error.absolute_path)
     keyword = error.validator
     value: Any = error.validator_value
     instance = error.instance
     if keyword == "required" and isinstance(instance, dict):
-        return [([*path, name], "missing required field") for name in value if name not in instance]
+        return [([*path, name], rt.MISSING_FIELD) for name in value if name not in instance]
     if keyword == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        return [([*path, name], "undocumented field") for name in instance if name not in known]
+        return [([*path, name], rt.UNDOCUMENTED_FIELD) for name in instance if name not in known]
     if keyword == "not" and isinstance(instance, dict):
-        return [([*path, "type"], "a batch cannot contain a batch")]
+        return [([*path, "type"], rt.BATCH_IN_BATCH)]
     if keyword == "not":
-        return [(path, f"must not be {_short(instance)}")]
-    messages = {
-        "type": lambda: f"must be {_type_name(value)}, not {_json_kind(instance)}",
-        "enum": lambda: (
-            "must be one of " + ", ".join(map(str, value))
-            if len(value) <= 8
-            else f"{_short(instance)} is not one of the {len(value)} allowed values"
-        ),
-        "const": lambda: f"must be {_short(value)}",
-        "maxLength": lambda: f"longer than {value} characters",
-        "minLength": lambda: f"shorter than {value} character{'s' if value != 1 else ''}",
-        "pattern": lambda: "has characters or a shape the field does not allow",
-        "format": lambda: f"not a valid {value} (RFC 3339, with Z or an offset)",
-        "minimum": lambda: f"less than {value}",
-        "maximum": lambda: f"greater than {value}",
-        "minItems": lambda: f"fewer than {value} item{'s' if value != 1 else ''}",
-        "maxItems": lambda: f"more than {value} items",
-        "minProperties": lambda: f"fewer than {value} field{'s' if value != 1 else ''}",
+        return [(path, rt.must_not_be(instance))]
+    messages: dict[str, Callable[[], str]] = {
+        "type": lambda: rt.wrong_type(value, instance),
+        "enum": lambda: rt.not_in_enum(value, instance),
+        "const": lambda: rt.must_be(value),
+        "maxLength": lambda: rt.longer_than(value),
+        "minLength": lambda: rt.shorter_than(value),
+        "pattern": lambda: rt.BAD_PATTERN,
+        "format": lambda: rt.bad_format(value),
+        "minimum": lambda: rt.less_than(value),
+        "maximum": lambda: rt.greater_than(value),
+        "minItems": lambda: rt.fewer_items(value),
+        "maxItems": lambda: rt.more_items(value),
+        "minProperties": lambda: rt.fewer_fields(value),
     }
-    make: Callable[[], str] | None = messages.get(str(keyword))
+    make = messages.get(str(keyword))
     text = make() if make else error.message[:200]
     return [(path, text)]
-
-
-def _type_name(value: Any) -> str:
-    names = {
-        "string": "a string",
-        "integer": "an integer",
-        "number": "a number",
-        "object": "an object",
-        "array": "an array",
-        "boolean": "a boolean",
-        "null": "null",
-    }
-    if isinstance(value, list):
-        return " or ".join(names.get(str(v), str(v)) for v in value)
-    return names.get(value, str(value))
 
 
 @cache

@@ -8,81 +8,22 @@ Use through :mod:`onsembl_spec.validation`. Requirements: VAL-1, VAL-2, VAL-4, V
 
 from __future__ import annotations
 
-import calendar
-import json
 import re
-from collections.abc import Callable
 from typing import Any
 
-Issue = tuple[str | None, str]
-"""One problem: ``(field, message)``; ``field`` is the dotted R14 path (VAL-2)."""
-
-_MISSING: Any = object()
-
-_RFC3339 = re.compile(
-    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n?\Z",
-    re.ASCII,
-).match
-_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _date_time(value: str) -> bool:
-    """RFC 3339 ``date-time`` as jsonschema's format checker (rfc3339-validator) decides it.
-
-    That checker matches ``value.upper()`` against its expression with ``$``
-    (so a final newline passes) and rejects year 0 and days past the month's
-    end; case-insensitive ``T`` and ``Z`` and an optional final newline say the
-    same here without copying ``value``.
-    """
-    if _RFC3339(value) is None:
-        return False
-    day_text = value[8:10]  # the expression fixes where year, month and day are
-    if "01" <= day_text <= "28":
-        return value[:4] != "0000"
-    year, month, day = int(value[:4]), int(value[5:7]), int(day_text)
-    if not year or day < 1 or day > _DAYS[month]:
-        return False
-    return month != 2 or day < 29 or calendar.isleap(year)
-
-
-def _is_integer(value: Any) -> bool:
-    """JSON Schema ``integer``: an int (not a bool) or a float with no fraction."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, float) and value.is_integer()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    except (RecursionError, TypeError, ValueError):
-        text = "a value"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _j(here: str, rest: str | None) -> str:
-    return f"{here}.{rest}" if rest else here
+from onsembl_spec._validator_runtime import (
+    MISSING as _MISSING,
+    AllIssues,
+    FirstIssue,
+    Issue,
+    date_time as _date_time,
+    dispatchers as _dispatchers,
+    is_integer as _is_integer,
+    is_number as _is_number,
+    join as _j,
+    kind as _kind,
+    short as _short,
+)
 
 _P0 = re.compile('^[A-Za-z0-9._:-]{1,128}$(?!\\n)').search
 _P1 = re.compile('^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$(?!\\n)').search
@@ -3209,86 +3150,7 @@ def _a_batch_wrapper(m: dict[str, Any], p: str, out: list[Issue]) -> None:
                 out.append((p + str(k), "undocumented field"))
 
 
-
-def _c_union_item(v: Any) -> tuple[str, str] | None:
-    """A message inside a ``batch``: any type but ``batch`` (BATCH-1)."""
-    if v.__class__ is not dict and not isinstance(v, dict):
-        return ("", "must be an object, not " + _kind(v))
-    t = v.get("type", _MISSING)
-    if t is _MISSING:
-        return ("type", "missing required field")
-    f = _CHECKS.get(t) if isinstance(t, str) else None
-    if f is None:
-        return ("type", _short(t) + " is not one of the 26 allowed values")
-    if t == "batch":
-        return ("type", "a batch cannot contain a batch")
-    return f(v)
-
-
-def _a_union_item(v: Any, p: str, out: list[Issue]) -> None:
-    if v.__class__ is not dict and not isinstance(v, dict):
-        out.append((p[:-1], "must be an object, not " + _kind(v)))
-        return
-    t = v.get("type", _MISSING)
-    if t is _MISSING:
-        out.append((p + "type", "missing required field"))
-        return
-    f = _ALL.get(t) if isinstance(t, str) else None
-    if f is None:
-        out.append((p + "type", _short(t) + " is not one of the 26 allowed values"))
-        return
-    if t == "batch":
-        out.append((p + "type", "a batch cannot contain a batch"))
-    f(v, p, out)
-
-
-def _not_object(message: Any) -> Issue | None:
-    if message.__class__ is dict or isinstance(message, dict):
-        return None
-    return (None, "message must be a JSON object, not " + _kind(message))
-
-
-def check(message: Any) -> Issue | None:
-    """The first issue of a decoded message in VAL-4 order, or ``None`` when it is valid."""
-    if message.__class__ is not dict and not isinstance(message, dict):
-        return (None, "message must be a JSON object, not " + _kind(message))
-    t = message.get("type", _MISSING)
-    if t is _MISSING:
-        return ("type", "missing required field")
-    f = _CHECKS.get(t) if isinstance(t, str) else None
-    if f is None:
-        return ("type", "unknown message type " + _short(t))
-    return f(message)
-
-
-def issues(message: Any) -> list[Issue]:
-    """Every issue of a decoded message, one per location, in VAL-4 order."""
-    first = _not_object(message)
-    if first is not None:
-        return [first]
-    t = message.get("type", _MISSING)
-    if t is _MISSING:
-        return [("type", "missing required field")]
-    f = _ALL.get(t) if isinstance(t, str) else None
-    if f is None:
-        return [("type", "unknown message type " + _short(t))]
-    out: list[Issue] = []
-    try:
-        f(message, "", out)
-    except RecursionError:
-        return [(None, "nested too deeply to validate")]
-    return out
-
-
-def check_batch_wrapper(message: Any) -> Issue | None:
-    """First issue of a ``batch``'s own fields; its inner messages are not examined (BATCH-2)."""
-    first = _not_object(message)
-    if first is not None:
-        return first
-    return _c_batch_wrapper(message)
-
-
-_CHECKS: dict[str, Callable[[dict[str, Any]], tuple[str, str] | None]] = {
+_CHECKS: dict[str, FirstIssue] = {
     "dashboard:connect": _c_t_dashboard_connect,
     "dashboard:disconnect": _c_t_dashboard_disconnect,
     "agent:connect": _c_t_agent_connect,
@@ -3317,7 +3179,7 @@ _CHECKS: dict[str, Callable[[dict[str, Any]], tuple[str, str] | None]] = {
     "compressed": _c_t_compressed,
 }
 
-_ALL: dict[str, Callable[[dict[str, Any], str, list[Issue]], None]] = {
+_ALL: dict[str, AllIssues] = {
     "dashboard:connect": _a_t_dashboard_connect,
     "dashboard:disconnect": _a_t_dashboard_disconnect,
     "agent:connect": _a_t_agent_connect,
@@ -3345,6 +3207,11 @@ _ALL: dict[str, Callable[[dict[str, Any], str, list[Issue]], None]] = {
     "batch": _a_t_batch,
     "compressed": _a_t_compressed,
 }
+
+# The entry points, and the union-item validators the batch functions call.
+check, issues, check_batch_wrapper, _c_union_item, _a_union_item = _dispatchers(
+    _CHECKS, _ALL, _c_batch_wrapper
+)
 
 MESSAGE_TYPES = ("dashboard:connect", "dashboard:disconnect", "agent:connect", "agent:disconnect", "agent:status", "agent:list", "command:request", "command:queued", "command:execute", "command:status", "command:interrupt", "command:complete", "command:error", "terminal:output", "terminal:clear", "heartbeat:ping", "heartbeat:pong", "system:emergency-stop", "auth:refresh-needed", "auth:refresh-token", "auth:refresh-success", "auth:refresh-failed", "connection:error", "validation:error", "batch", "compressed",)
 

@@ -1,7 +1,10 @@
 """Generate the plain-Python validators (``onsembl_spec/_generated/validators.py``).
 
-The generated module needs nothing but the standard library. For every
-message type it has two functions compiled from the type's schema:
+The generated module imports :mod:`onsembl_spec._validator_runtime` (the
+``date-time`` check, kind tests, the dispatchers on ``type`` and the R14
+wording, all ordinary checked code) and holds only what the schemas
+determine. For every message type it has two functions compiled from the
+type's schema:
 
 * ``_c_<type>(m)`` returns the first issue ``(field, message)`` or ``None``;
   the order is VAL-4's: properties in schema order (a missing required field
@@ -12,43 +15,29 @@ message type it has two functions compiled from the type's schema:
 
 ``check``, ``check_batch_wrapper`` and ``issues`` dispatch on ``type``
 (VAL-1, VAL-2; R14). ``date-time`` is checked semantically, as jsonschema's
-format checker does (VAL-5). The keywords the schemas use are supported; any
-other keyword stops generation with :class:`GeneratorError`, so a schema
-change cannot silently loosen validation.
+format checker does (VAL-5). Each value keyword the schemas use has an
+emitter in :data:`KEYWORD_EMITTERS`; any other keyword stops generation with
+:class:`GeneratorError`, so a schema change cannot silently loosen validation.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from onsembl_spec import _validator_runtime as rt
 from onsembl_spec.errors import GeneratorError
 from onsembl_spec.generator.writer import LineWriter
-from onsembl_spec.schemas import Schema, SchemaSet
+from onsembl_spec.schemas import Schema, SchemaSet, is_annotation
 
 OUTPUT_PATH = "src/onsembl_spec/_generated/validators.py"
 
-_ANNOTATIONS = frozenset(
-    {"description", "examples", "default", "title", "$schema", "$id", "$comment", "x-sender",
-     "x-receiver", "$defs"}
-)  # fmt: skip
-_ASSERTIONS = frozenset(
-    {"type", "const", "enum", "minLength", "maxLength", "pattern", "format", "minimum", "maximum",
-     "minItems", "maxItems", "minProperties", "not", "items", "properties", "required",
-     "additionalProperties"}
-)  # fmt: skip
-_TYPE_NAMES = {
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "object": "an object",
-    "array": "an array",
-    "boolean": "a boolean",
-    "null": "null",
-}
+_STRUCTURE = frozenset({"properties", "required", "items"})
+"""Keywords compiled by the object and array writers, not by a value check."""
+
 _TYPE_TESTS = {
     "string": "(v.__class__ is not str and not isinstance(v, str))",
     "integer": "(v.__class__ is not int and not _is_integer(v))",
@@ -58,10 +47,6 @@ _TYPE_TESTS = {
     "boolean": "(v.__class__ is not bool)",
     "null": "(v is not None)",
 }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def _lit(value: Any) -> str:
@@ -75,12 +60,6 @@ def _lit(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     raise GeneratorError(f"cannot use {value!r} as a constant in generated code")
-
-
-def _short_literal(value: Any, limit: int = 60) -> str:
-    """What the oracle's ``_short`` prints for a constant (a ``repr`` for strings)."""
-    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass
@@ -135,107 +114,131 @@ class _Module:
         return self.objects[key]
 
 
+@dataclass
+class _Value:
+    """What a keyword's emitter knows of the node it checks."""
+
+    module: _Module
+    declared: Any
+    """The node's ``type`` keyword (``None`` when absent)."""
+    typed: bool = False
+    """Whether the ``type`` check came earlier in the chain (later checks need no guard)."""
+
+    def guard(self, kind: str) -> str:
+        """Condition prefix making a check apply only to values of JSON type ``kind``."""
+        return "" if self.typed and self.declared == kind else f"not {_TYPE_TESTS[kind]} and "
+
+
+_Emit = Callable[[_Value, Any], _Check | None]
+"""An emitter: the ``elif`` of one keyword, or ``None`` when the keyword adds none."""
+
+
+def _type(node: _Value, value: Any) -> _Check:
+    if isinstance(value, list):
+        raise GeneratorError(f"type lists are not supported: {value!r}")
+    if value not in _TYPE_TESTS:
+        raise GeneratorError(f"unknown type {value!r}")
+    node.typed = True
+    return _Check(_TYPE_TESTS[value], f"{_lit(rt.wrong_type_prefix(value))} + _kind(v)")
+
+
+def _const(node: _Value, value: Any) -> _Check:
+    if not isinstance(value, str):
+        raise GeneratorError(f"only string constants are supported, not {value!r}")
+    return _Check(f"v != {_lit(value)}", _lit(rt.must_be(value)))
+
+
+def _enum(node: _Value, value: Any) -> _Check:
+    name = node.module.string_set(value)
+    listed = rt.enum_listing(value)
+    message = (
+        _lit(listed)
+        if listed is not None
+        else f"_short(v) + {_lit(rt.not_allowed_suffix(len(value)))}"
+    )
+    return _Check(f"(not isinstance(v, str) or v not in {name})", message)
+
+
+def _length(op: str, wording: Callable[[int], str]) -> _Emit:
+    def emit(node: _Value, value: Any) -> _Check:
+        return _Check(f"{node.guard('string')}len(v) {op} {value}", _lit(wording(value)))
+
+    return emit
+
+
+def _pattern(node: _Value, value: Any) -> _Check:
+    name = node.module.pattern(value)
+    return _Check(f"{node.guard('string')}{name}(v) is None", _lit(rt.BAD_PATTERN))
+
+
+def _format(node: _Value, value: Any) -> _Check:
+    if value != "date-time":
+        raise GeneratorError(f"format {value!r} is not supported")
+    return _Check(f"{node.guard('string')}not _date_time(v)", _lit(rt.bad_format(value)))
+
+
+def _bound(op: str, wording: Callable[[Any], str]) -> _Emit:
+    def emit(node: _Value, value: Any) -> _Check:
+        kind = node.declared if node.declared in ("integer", "number") else "number"
+        return _Check(f"{node.guard(kind)}v {op} {_lit(value)}", _lit(wording(value)))
+
+    return emit
+
+
+def _count(kind: str, op: str, wording: Callable[[int], str]) -> _Emit:
+    def emit(node: _Value, value: Any) -> _Check:
+        return _Check(f"{node.guard(kind)}len(v) {op} {value}", _lit(wording(value)))
+
+    return emit
+
+
+def _not(node: _Value, value: Any) -> _Check:
+    if not (isinstance(value, dict) and set(value) == {"const"}):
+        raise GeneratorError("only `not: {const: ...}` is supported on values")
+    forbidden = value["const"]
+    return _Check(f"v == {_lit(forbidden)}", _lit(rt.must_not_be(forbidden)))
+
+
+def _additional_properties(node: _Value, value: Any) -> None:
+    """Compiled by the object writer; only ``false`` is supported."""
+    if value is not False:
+        raise GeneratorError("only additionalProperties: false is supported")
+
+
+KEYWORD_EMITTERS: dict[str, _Emit] = {
+    "type": _type,
+    "const": _const,
+    "enum": _enum,
+    "minLength": _length("<", rt.shorter_than),
+    "maxLength": _length(">", rt.longer_than),
+    "pattern": _pattern,
+    "format": _format,
+    "minimum": _bound("<", rt.less_than),
+    "maximum": _bound(">", rt.greater_than),
+    "minItems": _count("array", "<", rt.fewer_items),
+    "maxItems": _count("array", ">", rt.more_items),
+    "minProperties": _count("object", "<", rt.fewer_fields),
+    "not": _not,
+    "additionalProperties": _additional_properties,
+}
+"""Every value keyword the generator compiles, to the function emitting its check."""
+
+
 def _value_checks(module: _Module, node: Schema) -> list[_Check]:
     """The chain of checks of one resolved, non-union schema node, in keyword order."""
+    value = _Value(module, node.get("type"))
+    if isinstance(value.declared, list):
+        raise GeneratorError(f"type lists are not supported: {value.declared!r}")
     checks: list[_Check] = []
-    declared = node.get("type")
-    if isinstance(declared, list):
-        raise GeneratorError(f"type lists are not supported: {declared!r}")
-    typed = False
-
-    def guard(kind: str) -> str:
-        return "" if typed and declared == kind else f"not {_TYPE_TESTS[kind]} and "
-
-    for keyword, value in node.items():
-        if keyword in _ANNOTATIONS or keyword in ("properties", "required", "items"):
+    for keyword, argument in node.items():
+        if is_annotation(keyword) or keyword in _STRUCTURE:
             continue
-        if keyword == "additionalProperties":
-            if value is not False:
-                raise GeneratorError("only additionalProperties: false is supported")
-            continue
-        if keyword not in _ASSERTIONS:
+        emit = KEYWORD_EMITTERS.get(keyword)
+        if emit is None:
             raise GeneratorError(f"schema keyword {keyword!r} is not supported by the generator")
-        if keyword == "type":
-            if value not in _TYPE_TESTS:
-                raise GeneratorError(f"unknown type {value!r}")
-            checks.append(
-                _Check(_TYPE_TESTS[value], f'"must be {_TYPE_NAMES[value]}, not " + _kind(v)')
-            )
-            typed = True
-        elif keyword == "const":
-            if not isinstance(value, str):
-                raise GeneratorError(f"only string constants are supported, not {value!r}")
-            checks.append(_Check(f"v != {_lit(value)}", _lit(f"must be {_short_literal(value)}")))
-        elif keyword == "enum":
-            name = module.string_set(value)
-            condition = f"(not isinstance(v, str) or v not in {name})"
-            if len(value) <= 8:
-                message = _lit("must be one of " + ", ".join(map(str, value)))
-            else:
-                message = f'_short(v) + " is not one of the {len(value)} allowed values"'
-            checks.append(_Check(condition, message))
-        elif keyword == "minLength":
-            checks.append(
-                _Check(
-                    f"{guard('string')}len(v) < {value}",
-                    _lit(f"shorter than {_plural(value, 'character')}"),
-                )
-            )
-        elif keyword == "maxLength":
-            checks.append(
-                _Check(
-                    f"{guard('string')}len(v) > {value}", _lit(f"longer than {value} characters")
-                )
-            )
-        elif keyword == "pattern":
-            name = module.pattern(value)
-            checks.append(
-                _Check(
-                    f"{guard('string')}{name}(v) is None",
-                    _lit("has characters or a shape the field does not allow"),
-                )
-            )
-        elif keyword == "format":
-            if value != "date-time":
-                raise GeneratorError(f"format {value!r} is not supported")
-            checks.append(
-                _Check(
-                    f"{guard('string')}not _date_time(v)",
-                    _lit("not a valid date-time (RFC 3339, with Z or an offset)"),
-                )
-            )
-        elif keyword in ("minimum", "maximum"):
-            kind = declared if declared in ("integer", "number") else "number"
-            op = "<" if keyword == "minimum" else ">"
-            word = "less" if keyword == "minimum" else "greater"
-            checks.append(
-                _Check(f"{guard(kind)}v {op} {_lit(value)}", _lit(f"{word} than {value}"))
-            )
-        elif keyword == "minItems":
-            checks.append(
-                _Check(
-                    f"{guard('array')}len(v) < {value}",
-                    _lit(f"fewer than {_plural(value, 'item')}"),
-                )
-            )
-        elif keyword == "maxItems":
-            checks.append(
-                _Check(f"{guard('array')}len(v) > {value}", _lit(f"more than {value} items"))
-            )
-        elif keyword == "minProperties":
-            checks.append(
-                _Check(
-                    f"{guard('object')}len(v) < {value}",
-                    _lit(f"fewer than {_plural(value, 'field')}"),
-                )
-            )
-        elif keyword == "not":
-            if not (isinstance(value, dict) and set(value) == {"const"}):
-                raise GeneratorError("only `not: {const: ...}` is supported on values")
-            forbidden = value["const"]
-            checks.append(
-                _Check(f"v == {_lit(forbidden)}", _lit(f"must not be {_short_literal(forbidden)}"))
-            )
+        check = emit(value, argument)
+        if check is not None:
+            checks.append(check)
     return checks
 
 
@@ -374,171 +377,27 @@ def _function_pair(
         _object_body(module, w, schema, False, skip)
 
 
-_PRELUDE = '''
+_PRELUDE = """
 from __future__ import annotations
 
-import calendar
-import json
 import re
-from collections.abc import Callable
 from typing import Any
 
-Issue = tuple[str | None, str]
-"""One problem: ``(field, message)``; ``field`` is the dotted R14 path (VAL-2)."""
-
-_MISSING: Any = object()
-
-_RFC3339 = re.compile(
-    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    r"(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\\n?\\Z",
-    re.ASCII,
-).match
-_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _date_time(value: str) -> bool:
-    """RFC 3339 ``date-time`` as jsonschema's format checker (rfc3339-validator) decides it.
-
-    That checker matches ``value.upper()`` against its expression with ``$``
-    (so a final newline passes) and rejects year 0 and days past the month's
-    end; case-insensitive ``T`` and ``Z`` and an optional final newline say the
-    same here without copying ``value``.
-    """
-    if _RFC3339(value) is None:
-        return False
-    day_text = value[8:10]  # the expression fixes where year, month and day are
-    if "01" <= day_text <= "28":
-        return value[:4] != "0000"
-    year, month, day = int(value[:4]), int(value[5:7]), int(day_text)
-    if not year or day < 1 or day > _DAYS[month]:
-        return False
-    return month != 2 or day < 29 or calendar.isleap(year)
-
-
-def _is_integer(value: Any) -> bool:
-    """JSON Schema ``integer``: an int (not a bool) or a float with no fraction."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, float) and value.is_integer()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    except (RecursionError, TypeError, ValueError):
-        text = "a value"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _j(here: str, rest: str | None) -> str:
-    return f"{here}.{rest}" if rest else here
-'''.lstrip("\n")
-
-
-def _top_functions(module: _Module, w: LineWriter, union_types: int) -> None:
-    enum_message = f'_short(t) + " is not one of the {union_types} allowed values"'
-    w.lines(
-        f'''
-
-
-def _c_union_item(v: Any) -> tuple[str, str] | None:
-    """A message inside a ``batch``: any type but ``batch`` (BATCH-1)."""
-    if v.__class__ is not dict and not isinstance(v, dict):
-        return ("", "must be an object, not " + _kind(v))
-    t = v.get("type", _MISSING)
-    if t is _MISSING:
-        return ("type", "missing required field")
-    f = _CHECKS.get(t) if isinstance(t, str) else None
-    if f is None:
-        return ("type", {enum_message})
-    if t == "batch":
-        return ("type", "a batch cannot contain a batch")
-    return f(v)
-
-
-def _a_union_item(v: Any, p: str, out: list[Issue]) -> None:
-    if v.__class__ is not dict and not isinstance(v, dict):
-        out.append((p[:-1], "must be an object, not " + _kind(v)))
-        return
-    t = v.get("type", _MISSING)
-    if t is _MISSING:
-        out.append((p + "type", "missing required field"))
-        return
-    f = _ALL.get(t) if isinstance(t, str) else None
-    if f is None:
-        out.append((p + "type", {enum_message}))
-        return
-    if t == "batch":
-        out.append((p + "type", "a batch cannot contain a batch"))
-    f(v, p, out)
-
-
-def _not_object(message: Any) -> Issue | None:
-    if message.__class__ is dict or isinstance(message, dict):
-        return None
-    return (None, "message must be a JSON object, not " + _kind(message))
-
-
-def check(message: Any) -> Issue | None:
-    """The first issue of a decoded message in VAL-4 order, or ``None`` when it is valid."""
-    if message.__class__ is not dict and not isinstance(message, dict):
-        return (None, "message must be a JSON object, not " + _kind(message))
-    t = message.get("type", _MISSING)
-    if t is _MISSING:
-        return ("type", "missing required field")
-    f = _CHECKS.get(t) if isinstance(t, str) else None
-    if f is None:
-        return ("type", "unknown message type " + _short(t))
-    return f(message)
-
-
-def issues(message: Any) -> list[Issue]:
-    """Every issue of a decoded message, one per location, in VAL-4 order."""
-    first = _not_object(message)
-    if first is not None:
-        return [first]
-    t = message.get("type", _MISSING)
-    if t is _MISSING:
-        return [("type", "missing required field")]
-    f = _ALL.get(t) if isinstance(t, str) else None
-    if f is None:
-        return [("type", "unknown message type " + _short(t))]
-    out: list[Issue] = []
-    try:
-        f(message, "", out)
-    except RecursionError:
-        return [(None, "nested too deeply to validate")]
-    return out
-
-
-def check_batch_wrapper(message: Any) -> Issue | None:
-    """First issue of a ``batch``'s own fields; its inner messages are not examined (BATCH-2)."""
-    first = _not_object(message)
-    if first is not None:
-        return first
-    return _c_batch_wrapper(message)
-'''
-    )
+from onsembl_spec._validator_runtime import (
+    MISSING as _MISSING,
+    AllIssues,
+    FirstIssue,
+    Issue,
+    date_time as _date_time,
+    dispatchers as _dispatchers,
+    is_integer as _is_integer,
+    is_number as _is_number,
+    join as _j,
+    kind as _kind,
+    short as _short,
+)
+""".lstrip("\n")
+"""The generated module's imports: everything it runs besides its own functions."""
 
 
 @dataclass(frozen=True)
@@ -593,20 +452,25 @@ def generate_validators(schemas: SchemaSet, header: str) -> GeneratedModule:
     for values, name in module.sets.items():
         w.line(f"{name} = frozenset({{{', '.join(_lit(v) for v in values)}}})")
     w.lines(body.text())
-    _top_functions(module, w, len(schemas.types))
     w.line()
     w.line()
-    w.line("_CHECKS: dict[str, Callable[[dict[str, Any]], tuple[str, str] | None]] = {")
+    w.line("_CHECKS: dict[str, FirstIssue] = {")
     with w.block():
         for message_type, stem in stems.items():
             w.line(f"{_lit(message_type)}: _c_{stem},")
     w.line("}")
     w.line()
-    w.line("_ALL: dict[str, Callable[[dict[str, Any], str, list[Issue]], None]] = {")
+    w.line("_ALL: dict[str, AllIssues] = {")
     with w.block():
         for message_type, stem in stems.items():
             w.line(f"{_lit(message_type)}: _a_{stem},")
     w.line("}")
+    w.line()
+    w.line("# The entry points, and the union-item validators the batch functions call.")
+    w.line("check, issues, check_batch_wrapper, _c_union_item, _a_union_item = _dispatchers(")
+    with w.block():
+        w.line("_CHECKS, _ALL, _c_batch_wrapper")
+    w.line(")")
     w.line()
     w.line(f"MESSAGE_TYPES = ({', '.join(_lit(t) for t in schemas.types)},)")
     w.line()
