@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import gzip
 import itertools
 import logging
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -41,6 +43,11 @@ from onsembl_spec.profile import Profile
 from onsembl_spec.protocol import CloseCode
 from onsembl_spec.tokens import Verifier
 from onsembl_spec.wire import BATCH_MAX, now_timestamp
+
+_ACCEPT_RESOURCE_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+"""What asyncio's ``accept()`` loop reports without stopping to serve (issue 11, item 4)."""
+
+_ExceptionHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object]
 
 SLOW_CONSUMER_REASON = "slow consumer"
 """Reason of the 1001 close of CLOSE-7."""
@@ -515,13 +522,23 @@ class ReferenceServer:
         self._server: Server | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._log_timer: asyncio.TimerHandle | None = None
+        self._previous_handler: _ExceptionHandler | None = None
         self.url = ""
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Listen (TRANS-1); ``url`` gives the address, with the bound port."""
-        self._loop = asyncio.get_running_loop()
+        """Listen (TRANS-1); ``url`` gives the address, with the bound port.
+
+        Errors of ``accept()`` for want of descriptors or memory are logged
+        once an interval as one ``accept_failed`` line (AUTH-15), not as a
+        traceback each (issue 11: 7,299 in 8 s at the descriptor limit).
+        """
+        self._loop = loop = asyncio.get_running_loop()
+        self._previous_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._loop_exception)
+        self.core.log.on_pending = self._log_pending
         quiet = logging.getLogger("onsembl_server.websockets")
         quiet.addHandler(logging.NullHandler())
         quiet.propagate = False
@@ -559,6 +576,12 @@ class ReferenceServer:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
             self._server = None
+        if self._log_timer is not None:
+            self._log_timer.cancel()
+            self._log_timer = None
+        self.core.log.flush(everything=True)  # AUTH-15: the counts not yet written
+        if self._loop is not None and self._loop.get_exception_handler() == self._loop_exception:
+            self._loop.set_exception_handler(self._previous_handler)
 
     async def __aenter__(self) -> ReferenceServer:
         await self.start()
@@ -571,6 +594,44 @@ class ReferenceServer:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    # ------------------------------------------------------------------ log
+
+    def _log_pending(self, delay_s: float) -> None:
+        """AUTH-15: an aggregated count is waiting; write it when its interval ends."""
+        if self._log_timer is None and self._loop is not None:
+            self._log_timer = self._loop.call_later(delay_s, self._flush_log)
+
+    def _flush_log(self) -> None:
+        self._log_timer = None
+        delay = self.core.log.flush()
+        if delay is not None:
+            self._log_pending(delay)
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """A resource error of ``accept()`` is one aggregated ``accept_failed`` event (AUTH-15);
+        anything else goes to the handler there was before.
+
+        asyncio reports every failed ``accept()`` through the loop's exception
+        handler (``socket.accept() out of system resource``), up to a backlog's
+        worth per wake-up, and retries a second later: the default handler
+        printed a traceback each. Accepting resumes by itself once descriptors
+        are free again.
+        """
+        error = context.get("exception")
+        if isinstance(error, OSError) and error.errno in _ACCEPT_RESOURCE_ERRORS:
+            name = errno.errorcode.get(error.errno or 0, "")
+            self.core.log.event(
+                "accept_failed",
+                owner=None,
+                remote=None,
+                reason=f"{name} {error.strerror}: new connections wait until some close",
+            )
+            return
+        if self._previous_handler is not None:
+            self._previous_handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
 
     def security_log_event(
         self, event: str, *, owner: str | None, remote: str | None, reason: str
