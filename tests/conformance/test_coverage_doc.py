@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_coverage_doc_is_up_to_date() -> None:
     assert (ROOT / "docs" / "coverage.md").read_text() == render_coverage(), (
-        "regenerate: python -m onsembl_conformance.coverage docs/coverage.md"
+        "regenerate: onsembl generate"
     )
 
 

@@ -23,7 +23,7 @@ def _between(text: str, name: str) -> str:
 
 
 def test_rule_table_is_current() -> None:
-    """Regenerate with ``onsembl diff --list-rules`` when this fails."""
+    """Regenerate with ``onsembl generate`` when this fails."""
     assert _between(DOC.read_text(encoding="utf-8"), "rules") == rules_markdown()
 
 

@@ -1,7 +1,9 @@
 """``onsembl generate [--check] [--output-dir DIR]``: regenerate everything from ``schemas/``.
 
 Writes the plain-Python validators, the reference docs (Markdown and one HTML
-page), the AsyncAPI document and the TypeScript declarations. With
+page), the AsyncAPI document and the TypeScript declarations, and keeps
+current the rule table of ``docs/diff.md`` and the files other packages
+contribute (``docs/coverage.md``; :mod:`onsembl_spec.generator.hooks`). With
 ``--check`` nothing is written: exit 1 naming each stale file when anything
 differs from what the schemas produce now. Exit 0 when up to date, 2 for a
 usage error.
@@ -15,12 +17,15 @@ from pathlib import Path
 
 from onsembl_spec import resources
 from onsembl_spec.errors import UsageError
-from onsembl_spec.generator import generate_all
+from onsembl_spec.generator import files_under
 from onsembl_spec.generator.output import stale_files, write_files
 from onsembl_spec.generator.source import load_sources
 
 NAME = "generate"
-HELP = "regenerate validators, docs, AsyncAPI and TypeScript from the schemas (--check: verify)"
+HELP = (
+    "regenerate validators, docs, AsyncAPI, TypeScript, the diff rule table and the coverage"
+    " table (--check: verify)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +57,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     root = _root(args)
-    files = generate_all(load_sources())
+    files = files_under(root, load_sources())
     if args.check:
         stale = stale_files(root, files)
         for path in stale:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from onsembl_spec.errors import GeneratorError
 from onsembl_spec.generator.asyncapi import ASYNCAPI_PATH, asyncapi_yaml
 from onsembl_spec.generator.flows import check_flows
+from onsembl_spec.generator.hooks import kept_files
 from onsembl_spec.generator.html_docs import HTML_PATH, html_page
 from onsembl_spec.generator.markdown_docs import markdown_files
 from onsembl_spec.generator.model import message_docs
@@ -48,4 +52,19 @@ def generate_all(sources: Sources) -> dict[str, str]:
     files[HTML_PATH] = html_page(
         docs, header_lines("<!--", sources.docs_hash, end="-->"), sources.docs_hash
     )
+    return dict(sorted(files.items()))
+
+
+def files_under(root: Path, sources: Sources) -> dict[str, str]:
+    """Everything ``onsembl generate`` writes under ``root`` (and ``--check`` compares).
+
+    The artifacts of :func:`generate_all`, and the files kept current by
+    :mod:`onsembl_spec.generator.hooks` (``docs/diff.md``'s rule table, files
+    other packages contribute such as ``docs/coverage.md``).
+    """
+    files = generate_all(sources)
+    for relative, text in kept_files(root).items():
+        if relative in files:
+            raise GeneratorError(f"{relative} is both a generated artifact and a kept file")
+        files[relative] = text
     return dict(sorted(files.items()))
