@@ -1,7 +1,9 @@
 """Starting a server as a subprocess: the bundled reference server, or any command like it.
 
 The command gets ``--host 127.0.0.1 --port 0 --jwt-secret S --profile FILE``
-appended; its first stdout line must be ``listening on ws://HOST:PORT/PATH`` (or ``wss://``).
+appended (``--jwt-public-key FILE --jwt-alg ALG`` instead of ``--jwt-secret`` for a run
+with ``--jwt-key``, and ``--jwt-audience``/``--jwt-issuer`` for its ``--jwt-claim aud/iss``);
+its first stdout line must be ``listening on ws://HOST:PORT/PATH`` (or ``wss://``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -85,9 +88,19 @@ def _pump(stream: IO[str], lines: queue.Queue[str | None], keep: list[str]) -> N
 
 
 def start_server(
-    command: list[str], secret: str, profile: dict[str, Any], timeout: float = 20.0
+    command: list[str],
+    secret: str,
+    profile: dict[str, Any],
+    timeout: float = 20.0,
+    *,
+    auth: Sequence[str] | None = None,
 ) -> RunningServer:
-    """Start ``command`` on a free loopback port; :class:`SuiteError` when it does not come up."""
+    """Start ``command`` on a free loopback port; :class:`SuiteError` when it does not come up.
+
+    ``auth`` replaces ``--jwt-secret=SECRET``: how the server verifies tokens (issue 10:
+    ``--jwt-public-key FILE --jwt-alg ALG`` for a run with ``--jwt-key``,
+    ``onsembl_conformance.credentials.TokenIssuer.server_arguments``).
+    """
     workdir = tempfile.TemporaryDirectory(prefix="onsembl-check-")
     profile_path = Path(workdir.name) / "profile.yaml"
     profile_path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
@@ -96,7 +109,7 @@ def start_server(
         *command,
         "--host", "127.0.0.1",
         "--port", "0",
-        f"--jwt-secret={secret}",
+        *(auth if auth is not None else [f"--jwt-secret={secret}"]),
         "--profile", str(profile_path),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

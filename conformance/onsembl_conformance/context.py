@@ -31,6 +31,7 @@ from onsembl_conformance.client import (
     frame_bound,
 )
 from onsembl_conformance.connection import ConnectionSettings, ReplayHint
+from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.transcript import Transcript
 from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
@@ -85,10 +86,23 @@ class SuiteConfig:
     ``--insecure``, ``--header``, ``--origin``)."""
     replay: ReplayHint | None = None
     """The replay command printed under a saved failure in URL mode (``None``: bundled)."""
+    issuer: TokenIssuer | None = None
+    """How the kit makes its tokens (issue 10): ``--jwt-secret``, ``--jwt-key`` or
+    ``--token-command``; an HS256 issuer of ``secret`` when not given."""
+    server_auth: list[str] | None = None
+    """Bundled mode: the token arguments the suite's servers start with (``--jwt-secret=S``,
+    or ``--jwt-public-key FILE --jwt-alg ALG`` for ``--jwt-key``); private servers too."""
 
     def __post_init__(self) -> None:
         if self.budget is None:
             self.budget = Budget(self.profile)
+
+    @property
+    def token_issuer(self) -> TokenIssuer:
+        """:attr:`issuer`; an HS256 one of :attr:`secret` when none was given."""
+        if self.issuer is None:
+            self.issuer = SecretIssuer(self.secret)
+        return self.issuer
 
     @property
     def run_budget(self) -> Budget:
@@ -124,6 +138,8 @@ class CheckContext:
         self.sent_messages = 0
         """Messages this check sent that the server counts (issue 9: wrappers' inner ones)."""
         self._budgets: dict[str, Budget] = {}
+        self._expiry: dict[str, float | None] = {}
+        self._conn_expiry: dict[int, float | None] = {}
         """Rate budgets of other servers than the one under test (private servers)."""
         self._counter = 0
 
@@ -137,11 +153,28 @@ class CheckContext:
     def owner(self) -> str:
         return self.ident("owner")
 
-    def token(self, recipe: TokenRecipe) -> str:
-        """The token of ``recipe``; the transcript stores the recipe wherever it appears."""
-        token = recipe.mint(self.config.secret)
-        self.transcript.remember_token(token, recipe)
-        return token
+    async def issue(self, recipe: TokenRecipe) -> str:
+        """The token of ``recipe`` from the run's issuer (issue 10); the transcript stores the
+        recipe wherever the token appears, whoever made it (a token command's too).
+
+        :class:`~onsembl_spec.errors.TokenUnavailable` (the check is skipped, saying why)
+        when the issuer cannot make that kind; :class:`~onsembl_spec.errors.TokenCommandError`
+        when ``--token-command`` fails (the check ends in an error).
+        """
+        issued = await self.config.token_issuer.issue(recipe)
+        self.transcript.remember_token(issued.text, recipe)
+        self._expiry[issued.text] = issued.exp
+        return issued.text
+
+    def expiry(self, token: str) -> float | None:
+        """The ``exp`` of a token :meth:`issue` made (``None``: none or not a JWT). A token
+        command's tokens expire when it says, maybe a second off what was asked: checks
+        that time expiry use this, not the recipe's lifetime."""
+        return self._expiry.get(token)
+
+    def expires(self, conn: Connection) -> float | None:
+        """The ``exp`` of the token ``conn`` was opened with (see :meth:`expiry`)."""
+        return self._conn_expiry.get(conn.number)
 
     # -- invariants ----------------------------------------------------------
 
@@ -200,8 +233,9 @@ class CheckContext:
         extra: list[tuple[str, str]] = list((headers or {}).items())
         params = dict(query or {})
         detail = f"via={via}"
+        token = None
         if recipe is not None:
-            token = self.token(recipe)
+            token = await self.issue(recipe)
             detail += f" token={recipe.kind}(sub={recipe.sub}, ttl={recipe.ttl:g})"
             if via == "header":
                 extra.append(("Authorization", f"Bearer {token}"))
@@ -261,6 +295,8 @@ class CheckContext:
         )
         conn = Connection(self, ws, number, auto_pong=auto_pong, budget=budget)
         self.connections.append(conn)
+        if token is not None:
+            self._conn_expiry[conn.number] = self._expiry.get(token)
         return conn
 
     def recipe(
@@ -462,6 +498,7 @@ class CheckContext:
             self.config.secret,
             merged,
             self.timeout * 4,
+            auth=self.config.server_auth,
         )
         self.transcript.note(f"private server at {server.url}")
         self._budgets[server.url] = Budget(profile_from_mapping(merged, source="private"))

@@ -42,7 +42,14 @@ from onsembl_conformance.events import (
 )
 from onsembl_conformance.registry import CheckSpec, all_checks
 from onsembl_conformance.sanitize import clean
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped, UsageError
+from onsembl_spec.errors import (
+    CheckFailure,
+    CheckInconclusive,
+    CheckSkipped,
+    TokenCommandError,
+    TokenUnavailable,
+    UsageError,
+)
 from onsembl_spec.spec import requirement, requirements
 
 CHECK_TIME_LIMIT = 120.0
@@ -194,6 +201,7 @@ class Engine:
         failure: CheckFailure | None = None
         error: CheckError | None = None
         status, message = "passed", ""
+        token_skip = False
         limit = CHECK_TIME_LIMIT * (40 if "deep" in spec.tags else 1)
         left = self.remaining()
         cut_by_run = left is not None and left < limit
@@ -214,8 +222,12 @@ class Engine:
                     f"{spent}; the check saw {err.requirement_id} unmet "
                     f"({err.expected}) while the server's global quota was spent",
                 )
+        except TokenUnavailable as err:
+            status, message, token_skip = "skipped", str(err), True
         except CheckSkipped as err:
             status, message = "skipped", str(err)
+        except TokenCommandError as err:
+            error = CheckError("token-command", str(err))
         except CheckInconclusive as err:
             error = CheckError("inconclusive", str(err))
         except TimeoutError:
@@ -267,6 +279,7 @@ class Engine:
             failure.__traceback__ = None
         result = CheckResult(spec, status, time.monotonic() - began, message=message)
         result.messages_sent = ctx.sent_messages
+        result.token_unavailable = token_skip and status == "skipped"
         if failure is not None:
             result.status = "failed"
             result.failure = failure
@@ -375,6 +388,7 @@ class Engine:
             timed_out=timed_out,
             connection=self.config.connection.described(),
             warnings=self.config.connection.warnings(),
+            tokens=self.config.token_issuer.describe(),
         )
         budget = self.config.run_budget
         summary.rate_waited, summary.rate_external = budget.waited, budget.external

@@ -27,6 +27,7 @@ ERROR_KINDS = {
     "nondeterministic": "the server answered the same example differently when it was re-run",
     "time-limit": "the check did not finish within its time limit",
     "max-time": "the run's --max-time passed before the check finished",
+    "token-command": "--token-command failed to issue a token (the environment's trouble)",
 }
 """The kinds of ``error`` result, with what each means (shown by the reporters)."""
 
@@ -58,6 +59,9 @@ class CheckResult:
     replay_command: str | None = None
     """URL mode: the ``onsembl replay`` command for the saved transcript, against the same
     server with the same connection flags, no secret in it (issue 10)."""
+    token_unavailable: bool = False
+    """Skipped because the kit cannot make a token the check needs with the credentials it
+    was given (``TokenUnavailable``: a token command cannot forge an expired token)."""
 
 
 @dataclass
@@ -96,6 +100,22 @@ class RunSummary:
     """The run's connection settings (``ConnectionSettings.described``: header names only)."""
     warnings: list[str] = field(default_factory=list)
     """What every report must say loudly (``--insecure``, issue 10)."""
+    tokens: str = ""
+    """How the kit made its tokens (``TokenIssuer.describe``; issue 10)."""
+
+    def token_skipped(self) -> list[CheckResult]:
+        """Checks skipped because the kit could not make a token they need (issue 10)."""
+        return [c for c in self.checks if c.token_unavailable]
+
+    def token_unchecked(self) -> list[str]:
+        """IDs of the requirements those checks left unchecked: verified by one of them and
+        by no check that reached a verdict (status ``not-checked``)."""
+        names = {c.spec.name for c in self.token_skipped()}
+        return [
+            r.requirement.id
+            for r in self.requirements
+            if r.status == "not-checked" and names.intersection(r.checks)
+        ]
 
     @property
     def messages_sent(self) -> int:
@@ -125,6 +145,11 @@ class RunSummary:
             "baseline": self.baseline.as_dict() if self.baseline is not None else None,
             "connection": self.connection,
             "warnings": self.warnings,
+            "tokens": {
+                "issuer": self.tokens,
+                "skipped_checks": [c.spec.name for c in self.token_skipped()],
+                "unchecked_requirements": self.token_unchecked(),
+            },
         }
 
 

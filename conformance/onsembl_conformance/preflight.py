@@ -40,15 +40,21 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from onsembl_conformance.connection import ConnectionSettings
+from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
+from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.sanitize import clean
-from onsembl_spec.errors import SuiteError
-from onsembl_spec.tokens import mint
+from onsembl_spec.errors import SuiteError, TokenCommandError, TokenUnavailable
 from onsembl_spec.wire import now_timestamp
 
 MAX_QUOTA_WAIT = 65.0
 """Longest the preflight waits for a server's global rate-limit window to free a slot."""
 
 SECRET_HINT = "is --jwt-secret the server's HS256 secret?"
+"""What a refused token points to with an HS256 secret; another issuer's hint replaces it
+(``TokenIssuer.refusal_hint``)."""
+
+PREFLIGHT_SUB = "onsembl-check-preflight"
+"""The owner of the preflight's token."""
 
 
 def parse_url(url: str) -> SplitResult:
@@ -307,7 +313,7 @@ async def _identify(ws: ClientConnection, timeout: float) -> dict[str, Any]:
 
 async def preflight(
     url: str,
-    secret: str,
+    secret: str | TokenIssuer,
     *,
     timeout: float,
     global_per_minute: int | None = None,
@@ -318,18 +324,29 @@ async def preflight(
 
     ``connection`` (TLS trust, ``--header``, ``--origin``) applies to the preflight's
     handshakes as to every other connection of the run; ``ssl_context`` overrides its TLS
-    context."""
+    context.
+
+    ``secret`` is the run's token issuer (issue 10), or an HS256 secret. A token it cannot
+    make, or a ``--token-command`` that fails, ends the run here (exit 2); a refused token
+    names what to check for that issuer (``TokenIssuer.refusal_hint``)."""
+    issuer = secret if isinstance(secret, TokenIssuer) else SecretIssuer(secret)
     parts = parse_url(url)
     await _reachable(parts, timeout)
     waited = 0.0
     while True:
-        token = mint(secret, "onsembl-check-preflight", ttl=300)
-        ws = await _handshake(url, token, timeout, ssl_context, connection)
         try:
-            reply = await _identify(ws, timeout)
-        finally:
-            with suppress(Exception):
-                await asyncio.wait_for(ws.close(), timeout)
+            token = (await issuer.issue(TokenRecipe(PREFLIGHT_SUB, ttl=300))).text
+        except (TokenCommandError, TokenUnavailable) as err:
+            raise SuiteError(f"no token to start with: {err}") from None
+        try:
+            ws = await _handshake(url, token, timeout, ssl_context, connection)
+            try:
+                reply = await _identify(ws, timeout)
+            finally:
+                with suppress(Exception):
+                    await asyncio.wait_for(ws.close(), timeout)
+        except SuiteError as err:
+            raise SuiteError(str(err).replace(SECRET_HINT, issuer.refusal_hint())) from None
         if reply["type"] == "agent:list":
             return
         retry = _global_retry_after(reply, global_per_minute)

@@ -8,6 +8,7 @@ again. FIXED when it now passes, FAILED when it still fails.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from onsembl_conformance import transcript as transcripts
 from onsembl_conformance.bundled import DEFAULT_COMMAND, new_secret, start_server
 from onsembl_conformance.connection import ConnectionSettings
 from onsembl_conformance.context import SuiteConfig
+from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
 from onsembl_conformance.engine import Engine
 from onsembl_conformance.events import CheckResult
 from onsembl_conformance.preflight import parse_url, preflight
@@ -40,13 +42,16 @@ def replay(
     server_command: list[str] | None = None,
     *,
     connection: ConnectionSettings | None = None,
+    issuer: TokenIssuer | None = None,
 ) -> ReplayOutcome:
     """Re-run the transcript's check against ``url`` (or a fresh bundled server).
 
     Against a URL, ``connection`` (``--ca-file``, ``--insecure``, ``--header``, ``--origin``)
     applies to every connection, and the preflight runs first, as for ``onsembl check``: a
     malformed or unreachable URL, an untrusted certificate or a refused token is one
-    :class:`SuiteError` line (exit 2), not a FAILED (issue 10)."""
+    :class:`SuiteError` line (exit 2), not a FAILED (issue 10). ``issuer`` mints the tokens
+    (``--jwt-key``, ``--token-command``; an HS256 one of ``secret`` when not given): the
+    transcript holds recipes, never tokens."""
     connection = connection or ConnectionSettings()
     if url is not None:
         parse_url(url)  # a malformed URL is exit 2 before anything else
@@ -56,10 +61,13 @@ def replay(
         spec = get_check(str(data["check"]))
     except KeyError:
         raise TranscriptError(f"{path}: unknown check {data['check']!r}") from None
-    if url is not None and not secret:
+    if issuer is None and secret:
+        issuer = SecretIssuer(secret)
+    if url is not None and issuer is None:
         raise UsageError(
-            "replaying against a URL needs the server's secret: --jwt-secret S or the "
-            "environment variable ONSEMBL_JWT_SECRET"
+            "replaying against a URL needs the server's tokens: --jwt-secret S or the "
+            "environment variable ONSEMBL_JWT_SECRET, --jwt-key FILE --jwt-alg ALG, or "
+            "--token-command CMD"
         )
     saved_profile = data.get("profile")
     if profile is None:
@@ -69,18 +77,29 @@ def replay(
             profile = Profile()
     connection.check_fit(url, profile, server_command=server_command is not None)
     server = None
+    keys = None
+    auth: list[str] | None = None
     if url is None:
         secret = secret or new_secret()
+        if issuer is None:
+            issuer = SecretIssuer(secret)
+        keys = tempfile.TemporaryDirectory(prefix="onsembl-replay-keys-")
         command = server_command or DEFAULT_COMMAND
-        server = start_server(command, secret, profile.as_dict())
+        try:
+            auth = issuer.server_arguments(Path(keys.name))
+            server = start_server(command, secret, profile.as_dict(), auth=auth)
+        except BaseException:
+            keys.cleanup()
+            raise
         url = server.url
         server_command = command
+    assert issuer is not None
     try:
         if server is None:
             asyncio.run(
                 preflight(
                     url,
-                    str(secret),
+                    issuer,
                     timeout=max(timeout, 5.0),
                     global_per_minute=_global_per_minute(profile),
                     connection=connection,
@@ -94,9 +113,13 @@ def replay(
             seed=int(str(data["seed"])),
             server_command=server_command,
             connection=connection,
+            issuer=issuer,
+            server_auth=auth,
         )
         result = asyncio.run(Engine(config, []).run_check(spec))
     finally:
         if server is not None:
             server.stop()
+        if keys is not None:
+            keys.cleanup()
     return ReplayOutcome(result.status in ("passed", "skipped"), result, data)

@@ -18,6 +18,7 @@ from onsembl_conformance.baseline import Baseline
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
 from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 from onsembl_conformance.context import SuiteConfig
+from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
 from onsembl_conformance.engine import Engine, default_max_time, select
 from onsembl_conformance.events import Listener, RunSummary
 from onsembl_conformance.preflight import parse_url, preflight
@@ -52,6 +53,9 @@ class RunOptions:
     """TLS trust, ``--header``s and ``--origin`` of every connection (issue 10)."""
     replay: ReplayHint | None = None
     """URL mode: the replay command printed under each saved failure (issue 10)."""
+    issuer: TokenIssuer | None = None
+    """How the kit makes tokens (issue 10: ``--jwt-key``, ``--token-command``, or
+    ``--jwt-secret`` with ``--jwt-claim``); ``None``: HS256 with ``secret``."""
 
 
 def suite_config(options: RunOptions, url: str, secret: str, profile: Profile) -> SuiteConfig:
@@ -109,10 +113,14 @@ def run(options: RunOptions) -> RunSummary:
     if options.url is not None:
         parse_url(options.url)  # a malformed URL is exit 2 before anything else
     use_hypothesis_home()
-    if options.url is not None and not options.secret:
+    issuer = options.issuer
+    if issuer is None and options.secret:
+        issuer = SecretIssuer(options.secret)
+    if options.url is not None and issuer is None:
         raise UsageError(
-            "checking a URL needs the server's HS256 secret: --jwt-secret S or "
-            "the environment variable ONSEMBL_JWT_SECRET"
+            "checking a URL needs the server's tokens: its HS256 secret (--jwt-secret S or "
+            "the environment variable ONSEMBL_JWT_SECRET), a private key it trusts "
+            "(--jwt-key FILE --jwt-alg ALG) or --token-command CMD"
         )
     checks = select(
         options.checks if options.checks is not None else all_checks(),
@@ -124,27 +132,42 @@ def run(options: RunOptions) -> RunSummary:
     if not checks:
         raise UsageError("no check selected (see --only, --exclude, --quick)")
     server = None
+    keys = None
+    auth: list[str] | None = None
     if options.url is None:
         secret = options.secret or new_secret()
+        if issuer is None:
+            issuer = SecretIssuer(secret)
+        keys = tempfile.TemporaryDirectory(prefix="onsembl-check-keys-")
+        try:  # the bundled server trusts the run's key (issue 10): its public half
+            auth = issuer.server_arguments(Path(keys.name))
+        except BaseException:
+            keys.cleanup()
+            raise
         command = options.server_command or DEFAULT_COMMAND
         base = options.profile.as_dict() if options.profile is not None else FAST_PROFILE
         profile = profile_from_mapping(base, source="bundled")
         options.connection.check_fit(
             None, profile, server_command=options.server_command is not None
         )
-        server = start_server(command, secret, profile.as_dict())
+        try:
+            server = start_server(command, secret, profile.as_dict(), auth=auth)
+        except BaseException:
+            keys.cleanup()
+            raise
         url = server.url
         options.server_command = command
     else:
-        url, secret = options.url, str(options.secret)
+        url, secret = options.url, options.secret or ""
         profile = options.profile or Profile()
         options.connection.check_fit(url, profile, server_command=False)
     try:
         config = suite_config(options, url, secret, profile)
+        config.issuer, config.server_auth = issuer, auth
         asyncio.run(
             preflight(
                 url,
-                secret,
+                config.token_issuer,
                 timeout=max(options.timeout, 5.0),
                 global_per_minute=_global_per_minute(profile),
                 connection=options.connection,
@@ -162,3 +185,5 @@ def run(options: RunOptions) -> RunSummary:
     finally:
         if server is not None:
             server.stop()
+        if keys is not None:
+            keys.cleanup()

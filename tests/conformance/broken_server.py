@@ -516,6 +516,7 @@ def _() -> None:
 # registers them.
 import faults_commands  # noqa: E402, F401
 import faults_messages  # noqa: E402, F401
+import faults_tokens  # noqa: E402, F401
 import faults_transport  # noqa: E402, F401
 import faults_wrappers  # noqa: E402, F401
 

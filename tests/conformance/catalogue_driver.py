@@ -13,7 +13,10 @@ from pathlib import Path
 
 from conformance_catalogue import CATALOGUE
 from conformance_support import LAUNCHER
+from faults_tokens import write_private_key
 
+from onsembl_conformance.bundled import new_secret
+from onsembl_conformance.credentials import KeyIssuer, SecretIssuer, TokenIssuer, parse_claims
 from onsembl_conformance.engine import parse_selectors
 from onsembl_conformance.runner import RunOptions, run
 from onsembl_spec.errors import OnsemblError
@@ -22,7 +25,14 @@ from onsembl_spec.spec import requirement
 
 def run_entry(index: int, workdir: Path) -> dict[str, object]:
     entry = CATALOGUE[index]
+    issuer: TokenIssuer | None = None
+    if entry.jwt_alg is not None:  # a key made now, its public half trusted (issue 10)
+        key = write_private_key(entry.jwt_alg, workdir / f"key-{index}.pem")
+        issuer = KeyIssuer(key, entry.jwt_alg, parse_claims(entry.claims))
+    elif entry.claims:
+        issuer = SecretIssuer(new_secret(), parse_claims(entry.claims))
     options = RunOptions(
+        issuer=issuer,
         server_command=[sys.executable, str(LAUNCHER), entry.fault],
         only=parse_selectors(entry.checks),
         seed=1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import faults_commands
 import faults_messages
+import faults_tokens
 import faults_transport
 import faults_wrappers
 from fault_registry import Entry, entry
@@ -84,4 +85,5 @@ CATALOGUE += (
     + faults_messages.CATALOGUE
     + faults_commands.CATALOGUE
     + faults_wrappers.CATALOGUE
+    + faults_tokens.CATALOGUE
 )

@@ -32,7 +32,18 @@ class Entry(NamedTuple):
     fault: str
     checks: str  # --only selectors (check names or requirement IDs)
     expected: frozenset[str]
+    jwt_alg: str | None = None
+    """Sign with a key of this algorithm made at run time (the server trusts its public
+    half: ``--jwt-key``), not the bundled HS256 secret (issue 10)."""
+    claims: tuple[str, ...] = ()
+    """``--jwt-claim`` items of the run (the bundled server then requires their aud/iss)."""
 
 
-def entry(fault: str, checks: str, *expected: str) -> Entry:
-    return Entry(fault, checks, frozenset(expected))
+def entry(
+    fault: str,
+    checks: str,
+    *expected: str,
+    jwt_alg: str | None = None,
+    claims: tuple[str, ...] = (),
+) -> Entry:
+    return Entry(fault, checks, frozenset(expected), jwt_alg, claims)

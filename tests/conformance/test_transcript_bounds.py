@@ -116,7 +116,7 @@ def test_old_transcripts_still_load(tmp_path: Path) -> None:
 def test_tokens_are_stored_as_recipes_or_redacted(tmp_path: Path) -> None:
     recipe = TokenRecipe("alice", ttl=60)
     ctx = CheckContext(config("ws://127.0.0.1:1/ws"), "tokens")
-    token = ctx.token(recipe)
+    token = asyncio.run(ctx.issue(recipe))
     t = ctx.transcript
     t.record_frame(1, "send", json.dumps({"type": "auth:refresh-token", "token": token}))
     t.record_frame(1, "recv", f"echo {token} and {FOREIGN}" + "x" * 100_000)

@@ -65,5 +65,5 @@ async def check_close_codes_are_r15(ctx: CheckContext) -> None:
 
     The client layer reports CLOSE-4 for a 1010 and CLOSE-6 for a close without a
     close frame on every connection; here a refused token must close 1008."""
-    conn = await ctx.connect(ctx.recipe(ttl=-1), auto_pong=False, requirement="CLOSE-6")
+    conn = await ctx.connect(ctx.recipe(kind="not-a-jwt"), auto_pong=False, requirement="CLOSE-6")
     await conn.expect_close(1008, "CLOSE-6")

@@ -453,7 +453,8 @@ def machine(ctx: CheckContext, bridge: Bridge) -> type[RuleBasedStateMachine]:
             async def go() -> None:
                 await dash.send(
                     message(
-                        "auth:refresh-token", token=ctx.token(ctx.recipe(self.s.owner, ttl=7200))
+                        "auth:refresh-token",
+                        token=await ctx.issue(ctx.recipe(self.s.owner, ttl=7200)),
                     )
                 )
                 reply = await dash.expect_reply(

@@ -121,7 +121,7 @@ async def check_refresh_keeps_owner(ctx: CheckContext) -> None:
     _, agent_id = await ctx.agent(owner)
     conn, _ = await ctx.dashboard(owner)
     await conn.send(
-        message("auth:refresh-token", token=ctx.token(ctx.recipe(ctx.owner(), ttl=7200)))
+        message("auth:refresh-token", token=await ctx.issue(ctx.recipe(ctx.owner(), ttl=7200)))
     )
     await conn.expect_reply("auth:refresh-failed", "TEN-6")
     await conn.send(message("command:request", agentId=agent_id, command="still mine"))

@@ -155,7 +155,7 @@ async def deflate_connection(ctx: CheckContext, owner: str) -> tuple[Connection,
         path=None,
     )
     expected = "the handshake completes for a client offering permessage-deflate"
-    kit_headers = [("Authorization", f"Bearer {ctx.token(recipe)}")]
+    kit_headers = [("Authorization", f"Bearer {await ctx.issue(recipe)}")]
     try:
         ws = await ws_connect(
             ctx.config.url,

@@ -18,6 +18,7 @@ from onsembl_conformance.events import (
     Event,
     RunFinished,
     RunStarted,
+    RunSummary,
 )
 from onsembl_conformance.sanitize import clean
 from onsembl_spec.spec import requirement
@@ -57,6 +58,21 @@ def failure_lines(result: CheckResult, *, exchange_lines: int = 40) -> list[str]
         else:
             out.append(f"    Transcript: {path} (onsembl replay {path})")
     return out
+
+
+def token_lines(summary: RunSummary) -> list[str]:
+    """The checks skipped because the kit could not make their tokens, and the requirements
+    that left unchecked (issue 10); nothing when every token could be made."""
+    skipped = summary.token_skipped()
+    if not skipped:
+        return []
+    unchecked = summary.token_unchecked()
+    ids = f": {', '.join(unchecked)}" if unchecked else ""
+    return [
+        f"Tokens ({clean(summary.tokens)}): {len(skipped)} checks skipped for tokens the kit "
+        f"cannot make; {len(unchecked)} requirements left unchecked{ids}",
+        *(f"  {c.spec.name}: {clean(c.message)}" for c in skipped),
+    ]
 
 
 class ConsoleReporter:
@@ -123,6 +139,8 @@ class ConsoleReporter:
                 self.write(f"  stale entry: {item} now passes: delete it from the baseline")
         if summary.timed_out:
             self.write(f"The run's --max-time of {summary.max_time:g}s passed.")
+        for line in token_lines(summary):
+            self.write(line)
         checks = ", ".join(
             f"{summary.check_count(s)} {s}" for s in ("passed", "failed", "skipped", "error")
         )

@@ -33,7 +33,11 @@ pre{background:#111;color:#eee;padding:.6em;overflow-x:auto;font-size:12px;white
 <span>time {{ "%.1f"|format(s.duration) }} s</span>
 <span>requirements: {{ s.count("passed") }} passed, {{ s.count("failed") }} failed,
 {{ s.count("error") }} error, {{ s.count("not-checked") }} not checked</span>
-<span>messages sent {{ s.messages_sent }}</span></p>
+<span>messages sent {{ s.messages_sent }}</span>
+<span>tokens: {{ s.tokens|clean }}</span></p>
+{% if s.token_skipped() %}<p class="warning">{{ s.token_skipped()|length }} checks skipped for
+tokens the kit cannot make; {{ s.token_unchecked()|length }} requirements left unchecked:
+{{ s.token_unchecked()|join(", ") }}</p>{% endif %}
 {% for w in s.warnings %}<p class="warning">WARNING: {{ w|clean }}</p>
 {% endfor %}{% if connection %}<p class="summary">{% for label, value in connection %}
 <span>{{ label }} <code>{{ value|clean }}</code></span>{% endfor %}</p>

@@ -32,6 +32,13 @@ def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
     ET.SubElement(props, "property", name="target", value=clean(summary.target))
     ET.SubElement(props, "property", name="seed", value=str(summary.seed))
     ET.SubElement(props, "property", name="messages_sent", value=str(summary.messages_sent))
+    ET.SubElement(props, "property", name="tokens", value=clean(summary.tokens))
+    ET.SubElement(
+        props,
+        "property",
+        name="token_unchecked_requirements",
+        value=" ".join(summary.token_unchecked()),
+    )
     for key, value in summary.connection.items():  # header names only (issue 10)
         if value not in (None, False, []):
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -60,15 +60,12 @@ def connection_from_args(args: argparse.Namespace) -> ConnectionSettings:
 
 
 def token_replay_arguments(args: argparse.Namespace) -> tuple[list[str], list[str]]:
-    """The token part of the replay hint: ``(arguments, notes)``, never a secret.
+    """The token part of the replay hint: ``(arguments, notes)``, never a secret
+    (``_token_options.token_replay_arguments``: ``--jwt-key FILE --jwt-alg ALG``,
+    ``--jwt-claim``, ``--token-command CMD``, or the secret from ``$ONSEMBL_JWT_SECRET``)."""
+    from onsembl_spec.cli._token_options import token_replay_arguments as token_flags
 
-    Today tokens are HS256 from a shared secret, which the replay reads from
-    ``$ONSEMBL_JWT_SECRET``. Other ways of getting tokens (key files, token
-    commands) extend this function with their flags (``--jwt-key FILE``,
-    ``--jwt-alg ALG``, ``--token-command CMD``: names of files and commands, not
-    secrets).
-    """
-    return [], [f"the secret from ${SECRET_VARIABLE}"]
+    return token_flags(args)
 
 
 def replay_hint(args: argparse.Namespace, connection: ConnectionSettings) -> ReplayHint:

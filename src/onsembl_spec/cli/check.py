@@ -9,7 +9,6 @@ an error of the kit or the environment, nothing failed).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from onsembl_spec.cli._connection_options import (
     connection_from_args,
     replay_hint,
 )
+from onsembl_spec.cli._token_options import add_token_arguments, token_issuer
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
@@ -44,10 +44,6 @@ exit status:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "url", metavar="URL", nargs="?", help="ws://HOST:PORT/PATH (wss:// for TLS) of the server"
-    )
-    parser.add_argument(
-        "--jwt-secret", metavar="S",
-        help="the server's HS256 secret (with URL; default: $ONSEMBL_JWT_SECRET)"
     )
     parser.add_argument("--profile", metavar="FILE", help="the server's limits and timings (R16)")
     parser.add_argument(
@@ -96,8 +92,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--server-command", metavar="CMD",
         help="without URL: start this command instead of the bundled server "
-        "(it gets --host --port --jwt-secret --profile appended)",
+        "(it gets --host --port --jwt-secret --profile appended; --jwt-public-key FILE "
+        "--jwt-alg ALG instead of --jwt-secret with --jwt-key)",
     )  # fmt: skip
+    add_token_arguments(parser)
     add_connection_arguments(parser)
 
 
@@ -124,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.server_command and args.url:
         raise UsageError("--server-command is for runs without URL")
     connection = connection_from_args(args)
+    issuer = token_issuer(args, url=args.url)
     profile = load_profile(args.profile) if args.profile else None
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     listeners: list[object] = [ConsoleReporter()]
@@ -142,9 +141,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.write_baseline}: no such directory")
     options = RunOptions(
         url=args.url,
-        secret=args.jwt_secret
-        if args.jwt_secret is not None
-        else (os.environ.get("ONSEMBL_JWT_SECRET") if args.url else None),
+        issuer=issuer,
         profile=profile,
         only=parse_selectors(args.only),
         exclude=parse_selectors(args.exclude),

@@ -7,15 +7,14 @@ ended in an error of the kit or the environment: no verdict).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 from pathlib import Path
 
 from onsembl_spec.cli._connection_options import (
-    SECRET_VARIABLE,
     add_connection_arguments,
     connection_from_args,
 )
+from onsembl_spec.cli._token_options import add_token_arguments, token_issuer
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
@@ -26,13 +25,10 @@ HELP = "re-run a failure transcript saved by 'onsembl check'; prints FIXED or FA
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a transcript from onsembl-transcripts/")
     parser.add_argument("url", metavar="URL", nargs="?", help="server to replay against")
-    parser.add_argument(
-        "--jwt-secret", metavar="S",
-        help=f"the server's HS256 secret (with URL; default: ${SECRET_VARIABLE})",
-    )  # fmt: skip
     parser.add_argument("--profile", metavar="FILE", help="the server's profile (default: saved)")
     parser.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0)
     parser.add_argument("--server-command", metavar="CMD", help="without URL: server to start")
+    add_token_arguments(parser)
     add_connection_arguments(parser)
 
 
@@ -46,19 +42,18 @@ def run(args: argparse.Namespace) -> int:
     if args.server_command and args.url:
         raise UsageError("--server-command is for replays without URL")
     connection = connection_from_args(args)
-    secret = args.jwt_secret
-    if secret is None and args.url:
-        secret = os.environ.get(SECRET_VARIABLE)
+    issuer = token_issuer(args, url=args.url)
     for warning in connection.warnings():
         print(f"WARNING: {warning}")
     outcome = replay(
         Path(args.file),
         args.url,
-        secret,
+        None,
         load_profile(args.profile) if args.profile else None,
         args.timeout,
         shlex.split(args.server_command) if args.server_command else None,
         connection=connection,
+        issuer=issuer,
     )
     failure = outcome.original.get("failure")
     req = failure.get("requirement", "?") if isinstance(failure, dict) else "?"
