@@ -10,7 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from onsembl_spec.diff import RULES, rules_markdown
+import pytest
+
+from onsembl_spec.diff import RULES, rule, rules_markdown
+from onsembl_spec.diff.rules import BOUNDS, RuleId
+from onsembl_spec.schemas import LOWER_BOUNDS, UPPER_BOUNDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOC = REPO_ROOT / "docs" / "diff.md"
@@ -93,3 +97,37 @@ def test_ci_example_gates_a_breaking_change(tmp_path: Path, git: Callable[..., s
     assert code == 1
     assert report.startswith("### :x: Breaking protocol changes")
     assert "ENUM_VALUE_REMOVED" in report and "`command:request`" in report
+
+
+def test_rule_ids_are_names_one_rule_each() -> None:
+    """``RuleId`` lists every rule once, in the table's order; each ID is its own name."""
+    assert [r.id for r in RULES] == list(RuleId)
+    for member in RuleId:
+        assert member.value == member.name and member == member.name
+
+
+def test_bound_rules_cover_the_resolver_bound_keywords() -> None:
+    assert {b.keyword for b in BOUNDS} == UPPER_BOUNDS | LOWER_BOUNDS
+    for b in BOUNDS:
+        assert b.is_upper == (b.keyword in UPPER_BOUNDS)
+        assert rule(b.tightened).breaks_client_sent and rule(b.loosened).breaks_server_sent
+
+
+def test_a_misspelt_rule_id_is_a_type_error(tmp_path: Path) -> None:
+    """mypy (strict, as CI runs it) refuses a misspelt member and a bare string."""
+    api = pytest.importorskip("mypy.api")
+    snippet = tmp_path / "typo.py"
+    snippet.write_text(
+        "from onsembl_spec.diff.rules import RuleId, rule\n"
+        "rule(RuleId.FIELD_ADDED)\n"
+        "rule(RuleId.FIELD_ADDD)\n"
+        'rule("FIELD_ADDED")\n',
+        encoding="utf-8",
+    )
+    out, _, status = api.run(
+        ["--strict", "--no-incremental", "--follow-imports=silent", str(snippet)]
+    )
+    assert status == 1
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["3", "4"], out
+    assert '"FIELD_ADDD"' in errors[0] and '"str"' in errors[1], out

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from onsembl_spec.diff.findings import DiffReport, Finding, classify, directions_of
 from onsembl_spec.diff.regex import Relation, compare_patterns
-from onsembl_spec.diff.rules import BOUNDS, Direction
+from onsembl_spec.diff.rules import BOUNDS, Direction, RuleId
 from onsembl_spec.diff.walker import MESSAGE_MARKER, Node, effective_schemas
 from onsembl_spec.schemas import SchemaSet
 
@@ -42,13 +42,37 @@ _COMPARED = frozenset(
 """Keywords with rules of their own; any other keyword is ``KEYWORD_CHANGED``."""
 
 
-_PATTERN_RULES: Mapping[Relation, tuple[str, str]] = {
-    "equivalent": ("PATTERN_REWRITTEN", "rewritten, accepting the same strings"),
-    "tightened": ("PATTERN_TIGHTENED", "now accepts fewer strings"),
-    "loosened": ("PATTERN_LOOSENED", "now accepts more strings"),
-    "changed": ("PATTERN_CHANGED", "changed, accepting other strings"),
-    "unknown": ("PATTERN_CHANGED", "changed (the regexes cannot be compared)"),
+_PATTERN_RULES: Mapping[Relation, tuple[RuleId, str]] = {
+    "equivalent": (RuleId.PATTERN_REWRITTEN, "rewritten, accepting the same strings"),
+    "tightened": (RuleId.PATTERN_TIGHTENED, "now accepts fewer strings"),
+    "loosened": (RuleId.PATTERN_LOOSENED, "now accepts more strings"),
+    "changed": (RuleId.PATTERN_CHANGED, "changed, accepting other strings"),
+    "unknown": (RuleId.PATTERN_CHANGED, "changed (the regexes cannot be compared)"),
 }
+
+
+class _ChangedAddedRemoved(NamedTuple):
+    """The three rules of a keyword compared only by presence and equality."""
+
+    changed: RuleId
+    added: RuleId
+    removed: RuleId
+
+
+_FORMAT_RULES = _ChangedAddedRemoved(
+    RuleId.FORMAT_CHANGED, RuleId.FORMAT_ADDED, RuleId.FORMAT_REMOVED
+)
+_PATTERN_PRESENCE = _ChangedAddedRemoved(
+    RuleId.PATTERN_CHANGED, RuleId.PATTERN_ADDED, RuleId.PATTERN_REMOVED
+)
+
+_ROLE_RULES: Mapping[tuple[str, bool], RuleId] = {
+    ("x-sender", True): RuleId.SENDER_ADDED,
+    ("x-sender", False): RuleId.SENDER_REMOVED,
+    ("x-receiver", True): RuleId.RECEIVER_ADDED,
+    ("x-receiver", False): RuleId.RECEIVER_REMOVED,
+}
+"""``x-sender``/``x-receiver`` changes: (annotation, role gained) to the rule."""
 
 
 def _show(value: Any) -> str:
@@ -73,7 +97,7 @@ class _TypeComparison:
 
     def add(
         self,
-        rule_id: str,
+        rule_id: RuleId,
         path: str,
         before: Any,
         after: Any,
@@ -95,7 +119,7 @@ class _TypeComparison:
             before, after = old.get(MESSAGE_MARKER), new.get(MESSAGE_MARKER)
             if before != after:
                 self.add(
-                    "MESSAGE_REF_CHANGED",
+                    RuleId.MESSAGE_REF_CHANGED,
                     path,
                     before,
                     after,
@@ -105,7 +129,7 @@ class _TypeComparison:
         self._const(old, new, path)
         self._enum(old, new, path)
         self._pattern(old, new, path)
-        self._changed_added_removed("format", "FORMAT", old, new, path)
+        self._changed_added_removed("format", _FORMAT_RULES, old, new, path)
         self._bounds(old, new, path)
         self._object(old, new, path)
         if "items" in old or "items" in new:
@@ -114,7 +138,7 @@ class _TypeComparison:
             before, after = old.get(keyword), new.get(keyword)
             if before != after:
                 self.add(
-                    "KEYWORD_CHANGED",
+                    RuleId.KEYWORD_CHANGED,
                     path,
                     before,
                     after,
@@ -128,11 +152,11 @@ class _TypeComparison:
         if old_types == new_types:
             return
         if new_types <= old_types:
-            rule_id, verb = "JSON_TYPE_NARROWED", "narrowed"
+            rule_id, verb = RuleId.JSON_TYPE_NARROWED, "narrowed"
         elif old_types <= new_types:
-            rule_id, verb = "JSON_TYPE_WIDENED", "widened"
+            rule_id, verb = RuleId.JSON_TYPE_WIDENED, "widened"
         else:
-            rule_id, verb = "JSON_TYPE_CHANGED", "changed"
+            rule_id, verb = RuleId.JSON_TYPE_CHANGED, "changed"
         self.add(
             rule_id,
             path,
@@ -148,17 +172,21 @@ class _TypeComparison:
         if "const" in old and "const" in new:
             if before != after:
                 self.add(
-                    "CONST_CHANGED",
+                    RuleId.CONST_CHANGED,
                     path,
                     before,
                     after,
                     f"fixed value of {_field(path)} changed",
                 )
         elif "const" in new:
-            self.add("CONST_ADDED", path, None, after, f"{_field(path)} now has a fixed value")
+            self.add(RuleId.CONST_ADDED, path, None, after, f"{_field(path)} now has a fixed value")
         else:
             self.add(
-                "CONST_REMOVED", path, before, None, f"{_field(path)} no longer has a fixed value"
+                RuleId.CONST_REMOVED,
+                path,
+                before,
+                None,
+                f"{_field(path)} no longer has a fixed value",
             )
 
     def _enum(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
@@ -169,7 +197,7 @@ class _TypeComparison:
             for value in before:
                 if value not in after:
                     self.add(
-                        "ENUM_VALUE_REMOVED",
+                        RuleId.ENUM_VALUE_REMOVED,
                         path,
                         value,
                         None,
@@ -178,17 +206,19 @@ class _TypeComparison:
             for value in after:
                 if value not in before:
                     self.add(
-                        "ENUM_VALUE_ADDED",
+                        RuleId.ENUM_VALUE_ADDED,
                         path,
                         None,
                         value,
                         f"{_field(path)} now allows this value",
                     )
         elif after is not None:
-            self.add("ENUM_ADDED", path, None, after, f"{_field(path)} is now restricted to a list")
+            self.add(
+                RuleId.ENUM_ADDED, path, None, after, f"{_field(path)} is now restricted to a list"
+            )
         else:
             self.add(
-                "ENUM_REMOVED",
+                RuleId.ENUM_REMOVED,
                 path,
                 before,
                 None,
@@ -199,7 +229,7 @@ class _TypeComparison:
         """A changed regex is judged by the strings each side accepts (:mod:`.regex`)."""
         before, after = old.get("pattern"), new.get("pattern")
         if not (isinstance(before, str) and isinstance(after, str)) or before == after:
-            self._changed_added_removed("pattern", "PATTERN", old, new, path)
+            self._changed_added_removed("pattern", _PATTERN_PRESENCE, old, new, path)
             return
         relation = compare_patterns(before, after)
         rule_id, text = _PATTERN_RULES[relation]
@@ -208,7 +238,7 @@ class _TypeComparison:
     def _changed_added_removed(
         self,
         keyword: str,
-        stem: str,
+        rules: _ChangedAddedRemoved,
         old: Mapping[str, Any],
         new: Mapping[str, Any],
         path: str,
@@ -217,11 +247,11 @@ class _TypeComparison:
         if before == after:
             return
         if before is not None and after is not None:
-            rule_id, text = f"{stem}_CHANGED", "changed"
+            rule_id, text = rules.changed, "changed"
         elif after is not None:
-            rule_id, text = f"{stem}_ADDED", "added"
+            rule_id, text = rules.added, "added"
         else:
-            rule_id, text = f"{stem}_REMOVED", "removed"
+            rule_id, text = rules.removed, "removed"
         self.add(rule_id, path, before, after, f"`{keyword}` of {_field(path)} {text}")
 
     def _bounds(self, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
@@ -253,7 +283,9 @@ class _TypeComparison:
         new_closed = new.get("additionalProperties", True) is False
         if old_closed != new_closed:
             rule_id = (
-                "ADDITIONAL_PROPERTIES_CLOSED" if new_closed else "ADDITIONAL_PROPERTIES_OPENED"
+                RuleId.ADDITIONAL_PROPERTIES_CLOSED
+                if new_closed
+                else RuleId.ADDITIONAL_PROPERTIES_OPENED
             )
             self.add(
                 rule_id,
@@ -274,7 +306,7 @@ class _TypeComparison:
         renamed = _renames(removed, added, old_props, new_props)
         for before, after in renamed.items():
             self.add(
-                "FIELD_RENAMED",
+                RuleId.FIELD_RENAMED,
                 _join(path, before),
                 before,
                 after,
@@ -283,13 +315,13 @@ class _TypeComparison:
         for name in removed:
             if name in renamed:
                 continue
-            rule_id = "FIELD_REMOVED" if new_closed else "FIELD_UNCONSTRAINED"
+            rule_id = RuleId.FIELD_REMOVED if new_closed else RuleId.FIELD_UNCONSTRAINED
             self.add(rule_id, _join(path, name), name, None, f"field `{_join(path, name)}` removed")
         renamed_to = set(renamed.values())
         for name in added:
             if name in renamed_to:
                 continue
-            rule_id = "FIELD_ADDED" if old_closed else "FIELD_CONSTRAINED"
+            rule_id = RuleId.FIELD_ADDED if old_closed else RuleId.FIELD_CONSTRAINED
             self.add(rule_id, _join(path, name), None, name, f"field `{_join(path, name)}` added")
         for name in old_props:
             if name in new_props:
@@ -304,7 +336,7 @@ class _TypeComparison:
         for name in new_required:
             if name not in old_required and name not in renamed:
                 self.add(
-                    "REQUIRED_ADDED",
+                    RuleId.REQUIRED_ADDED,
                     _join(path, name),
                     False,
                     True,
@@ -313,7 +345,7 @@ class _TypeComparison:
         for name in old_required:
             if name not in new_required and name not in renamed:
                 self.add(
-                    "REQUIRED_REMOVED",
+                    RuleId.REQUIRED_REMOVED,
                     _join(path, name),
                     True,
                     False,
@@ -363,7 +395,7 @@ def _renames(
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str | None, str, str, str]] = set()
+    seen: set[tuple[RuleId, str | None, str, str, str]] = set()
     out: list[Finding] = []
     for f in findings:
         key = (f.rule, f.type, f.path, _show(f.before), _show(f.after))
@@ -381,18 +413,18 @@ def _roles(
 ) -> None:
     """``x-sender``/``x-receiver`` changes; each judged in the direction of its role."""
     old_roles, new_roles = list(before), list(after)
-    stem = "SENDER" if annotation == "x-sender" else "RECEIVER"
-    verb = "send" if stem == "SENDER" else "receive"
+    sender = annotation == "x-sender"
+    verb = "send" if sender else "receive"
     for role in [*new_roles, *old_roles]:
         if (role in old_roles) == (role in new_roles):
             continue
         gained = role in new_roles
-        if stem == "SENDER":
+        if sender:
             direction: Direction = "server" if role == "server" else "client"
         else:  # a message received by the server travels from a client
             direction = "client" if role == "server" else "server"
         compare.add(
-            f"{stem}_{'ADDED' if gained else 'REMOVED'}",
+            _ROLE_RULES[annotation, gained],
             annotation,
             None if gained else role,
             role if gained else None,
@@ -408,7 +440,7 @@ def _document_ids(old: SchemaSet, new: SchemaSet) -> list[Finding]:
         ("message.json", old.union.get("$id"), new.union.get("$id")),
     ):
         if before != after:
-            out.add("ID_CHANGED", "$id", before, after, f"$id of {name} changed")
+            out.add(RuleId.ID_CHANGED, "$id", before, after, f"$id of {name} changed")
     return out.findings
 
 
@@ -422,12 +454,12 @@ def diff_schema_sets(
     for message_type in order:
         if message_type not in new.by_type:
             gone = _TypeComparison(message_type, directions_of(old.senders(message_type)))
-            gone.add("MESSAGE_TYPE_REMOVED", "", message_type, None, "message type removed")
+            gone.add(RuleId.MESSAGE_TYPE_REMOVED, "", message_type, None, "message type removed")
             findings.extend(gone.findings)
             continue
         if message_type not in old.by_type:
             added = _TypeComparison(message_type, directions_of(new.senders(message_type)))
-            added.add("MESSAGE_TYPE_ADDED", "", None, message_type, "new message type")
+            added.add(RuleId.MESSAGE_TYPE_ADDED, "", None, message_type, "new message type")
             findings.extend(added.findings)
             continue
         senders = {*old.senders(message_type), *new.senders(message_type)}
@@ -435,7 +467,7 @@ def diff_schema_sets(
         before_id = old.by_type[message_type].get("$id")
         after_id = new.by_type[message_type].get("$id")
         if before_id != after_id:
-            compare.add("ID_CHANGED", "$id", before_id, after_id, "schema $id changed")
+            compare.add(RuleId.ID_CHANGED, "$id", before_id, after_id, "schema $id changed")
         _roles(compare, "x-sender", old.senders(message_type), new.senders(message_type))
         _roles(compare, "x-receiver", old.receivers(message_type), new.receivers(message_type))
         compare.node(old_effective[message_type], new_effective[message_type], "")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from onsembl_spec.diff.rules import Direction, rule
+from onsembl_spec.diff.rules import Direction, RuleId, rule
 
 CLIENT_ROLES = frozenset({"dashboard", "agent"})
 
@@ -19,7 +19,7 @@ def directions_of(senders: Iterable[str]) -> frozenset[Direction]:
     return frozenset(out)
 
 
-def classify(rule_id: str, directions: Iterable[Direction]) -> bool:
+def classify(rule_id: RuleId, directions: Iterable[Direction]) -> bool:
     """Whether a change of kind ``rule_id`` breaks a message sent in ``directions``."""
     return rule(rule_id).breaks(directions)
 
@@ -36,7 +36,7 @@ class Finding:
     when absent.
     """
 
-    rule: str
+    rule: RuleId
     breaking: bool
     type: str | None
     path: str
@@ -47,7 +47,7 @@ class Finding:
     def as_dict(self) -> dict[str, Any]:
         """The JSON form of ``onsembl diff --format json``."""
         return {
-            "rule": self.rule,
+            "rule": str(self.rule),
             "breaking": self.breaking,
             "type": self.type,
             "path": self.path,

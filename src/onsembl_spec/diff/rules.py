@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
+
+from onsembl_spec.schemas import UPPER_BOUNDS
 
 Direction = Literal["client", "server"]
 """Who sends the message: a client role (``dashboard``, ``agent``) or the ``server``."""
@@ -30,11 +33,77 @@ Direction = Literal["client", "server"]
 DIRECTIONS: tuple[Direction, ...] = ("client", "server")
 
 
+class RuleId(StrEnum):
+    """The ID of every rule, in documentation order: a name, so a typo is a type error.
+
+    A member is a ``str`` equal to its name (``RuleId.FIELD_ADDED == "FIELD_ADDED"``),
+    which is what the JSON, text and Markdown outputs show.
+    """
+
+    MESSAGE_TYPE_REMOVED = "MESSAGE_TYPE_REMOVED"
+    MESSAGE_TYPE_ADDED = "MESSAGE_TYPE_ADDED"
+    ID_CHANGED = "ID_CHANGED"
+    SENDER_ADDED = "SENDER_ADDED"
+    SENDER_REMOVED = "SENDER_REMOVED"
+    RECEIVER_ADDED = "RECEIVER_ADDED"
+    RECEIVER_REMOVED = "RECEIVER_REMOVED"
+    FIELD_REMOVED = "FIELD_REMOVED"
+    FIELD_ADDED = "FIELD_ADDED"
+    FIELD_RENAMED = "FIELD_RENAMED"
+    FIELD_UNCONSTRAINED = "FIELD_UNCONSTRAINED"
+    FIELD_CONSTRAINED = "FIELD_CONSTRAINED"
+    REQUIRED_ADDED = "REQUIRED_ADDED"
+    REQUIRED_REMOVED = "REQUIRED_REMOVED"
+    ADDITIONAL_PROPERTIES_CLOSED = "ADDITIONAL_PROPERTIES_CLOSED"
+    ADDITIONAL_PROPERTIES_OPENED = "ADDITIONAL_PROPERTIES_OPENED"
+    JSON_TYPE_NARROWED = "JSON_TYPE_NARROWED"
+    JSON_TYPE_WIDENED = "JSON_TYPE_WIDENED"
+    JSON_TYPE_CHANGED = "JSON_TYPE_CHANGED"
+    ENUM_VALUE_REMOVED = "ENUM_VALUE_REMOVED"
+    ENUM_VALUE_ADDED = "ENUM_VALUE_ADDED"
+    ENUM_ADDED = "ENUM_ADDED"
+    ENUM_REMOVED = "ENUM_REMOVED"
+    CONST_CHANGED = "CONST_CHANGED"
+    CONST_ADDED = "CONST_ADDED"
+    CONST_REMOVED = "CONST_REMOVED"
+    PATTERN_CHANGED = "PATTERN_CHANGED"
+    PATTERN_TIGHTENED = "PATTERN_TIGHTENED"
+    PATTERN_LOOSENED = "PATTERN_LOOSENED"
+    PATTERN_REWRITTEN = "PATTERN_REWRITTEN"
+    PATTERN_ADDED = "PATTERN_ADDED"
+    PATTERN_REMOVED = "PATTERN_REMOVED"
+    FORMAT_CHANGED = "FORMAT_CHANGED"
+    FORMAT_ADDED = "FORMAT_ADDED"
+    FORMAT_REMOVED = "FORMAT_REMOVED"
+    MAX_LENGTH_DECREASED = "MAX_LENGTH_DECREASED"
+    MAX_LENGTH_INCREASED = "MAX_LENGTH_INCREASED"
+    MIN_LENGTH_INCREASED = "MIN_LENGTH_INCREASED"
+    MIN_LENGTH_DECREASED = "MIN_LENGTH_DECREASED"
+    MAXIMUM_DECREASED = "MAXIMUM_DECREASED"
+    MAXIMUM_INCREASED = "MAXIMUM_INCREASED"
+    MINIMUM_INCREASED = "MINIMUM_INCREASED"
+    MINIMUM_DECREASED = "MINIMUM_DECREASED"
+    EXCLUSIVE_MAXIMUM_DECREASED = "EXCLUSIVE_MAXIMUM_DECREASED"
+    EXCLUSIVE_MAXIMUM_INCREASED = "EXCLUSIVE_MAXIMUM_INCREASED"
+    EXCLUSIVE_MINIMUM_INCREASED = "EXCLUSIVE_MINIMUM_INCREASED"
+    EXCLUSIVE_MINIMUM_DECREASED = "EXCLUSIVE_MINIMUM_DECREASED"
+    MAX_ITEMS_DECREASED = "MAX_ITEMS_DECREASED"
+    MAX_ITEMS_INCREASED = "MAX_ITEMS_INCREASED"
+    MIN_ITEMS_INCREASED = "MIN_ITEMS_INCREASED"
+    MIN_ITEMS_DECREASED = "MIN_ITEMS_DECREASED"
+    MAX_PROPERTIES_DECREASED = "MAX_PROPERTIES_DECREASED"
+    MAX_PROPERTIES_INCREASED = "MAX_PROPERTIES_INCREASED"
+    MIN_PROPERTIES_INCREASED = "MIN_PROPERTIES_INCREASED"
+    MIN_PROPERTIES_DECREASED = "MIN_PROPERTIES_DECREASED"
+    MESSAGE_REF_CHANGED = "MESSAGE_REF_CHANGED"
+    KEYWORD_CHANGED = "KEYWORD_CHANGED"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One kind of schema change and when it breaks."""
 
-    id: str
+    id: RuleId
     breaks_client_sent: bool
     breaks_server_sent: bool
     summary: str
@@ -47,7 +116,7 @@ class Rule:
         )
 
 
-def _rule(rule_id: str, client: bool, server: bool, summary: str) -> Rule:
+def _rule(rule_id: RuleId, client: bool, server: bool, summary: str) -> Rule:
     return Rule(rule_id, client, server, summary)
 
 
@@ -59,18 +128,18 @@ _LOOSENED = (False, True)
 _BOTH = (True, True)
 _SAFE = (False, False)
 
-_BOUNDS: tuple[tuple[str, str, bool], ...] = (
-    # (keyword, rule stem, is an upper bound)
-    ("maxLength", "MAX_LENGTH", True),
-    ("minLength", "MIN_LENGTH", False),
-    ("maximum", "MAXIMUM", True),
-    ("minimum", "MINIMUM", False),
-    ("exclusiveMaximum", "EXCLUSIVE_MAXIMUM", True),
-    ("exclusiveMinimum", "EXCLUSIVE_MINIMUM", False),
-    ("maxItems", "MAX_ITEMS", True),
-    ("minItems", "MIN_ITEMS", False),
-    ("maxProperties", "MAX_PROPERTIES", True),
-    ("minProperties", "MIN_PROPERTIES", False),
+_BOUNDS: tuple[tuple[str, RuleId, RuleId], ...] = (
+    # (keyword, rule when tightened, rule when loosened)
+    ("maxLength", RuleId.MAX_LENGTH_DECREASED, RuleId.MAX_LENGTH_INCREASED),
+    ("minLength", RuleId.MIN_LENGTH_INCREASED, RuleId.MIN_LENGTH_DECREASED),
+    ("maximum", RuleId.MAXIMUM_DECREASED, RuleId.MAXIMUM_INCREASED),
+    ("minimum", RuleId.MINIMUM_INCREASED, RuleId.MINIMUM_DECREASED),
+    ("exclusiveMaximum", RuleId.EXCLUSIVE_MAXIMUM_DECREASED, RuleId.EXCLUSIVE_MAXIMUM_INCREASED),
+    ("exclusiveMinimum", RuleId.EXCLUSIVE_MINIMUM_INCREASED, RuleId.EXCLUSIVE_MINIMUM_DECREASED),
+    ("maxItems", RuleId.MAX_ITEMS_DECREASED, RuleId.MAX_ITEMS_INCREASED),
+    ("minItems", RuleId.MIN_ITEMS_INCREASED, RuleId.MIN_ITEMS_DECREASED),
+    ("maxProperties", RuleId.MAX_PROPERTIES_DECREASED, RuleId.MAX_PROPERTIES_INCREASED),
+    ("minProperties", RuleId.MIN_PROPERTIES_INCREASED, RuleId.MIN_PROPERTIES_DECREASED),
 )
 
 
@@ -80,18 +149,13 @@ class Bound:
 
     keyword: str
     is_upper: bool
-    tightened: str
-    loosened: str
+    tightened: RuleId
+    loosened: RuleId
 
 
 BOUNDS: tuple[Bound, ...] = tuple(
-    Bound(
-        keyword,
-        upper,
-        tightened=f"{stem}_DECREASED" if upper else f"{stem}_INCREASED",
-        loosened=f"{stem}_INCREASED" if upper else f"{stem}_DECREASED",
-    )
-    for keyword, stem, upper in _BOUNDS
+    Bound(keyword, keyword in UPPER_BOUNDS, tightened, loosened)
+    for keyword, tightened, loosened in _BOUNDS
 )
 """Bound keywords, in the order they are compared (absent = unbounded)."""
 
@@ -106,101 +170,105 @@ def _bound_rules() -> list[Rule]:
 
 RULES: tuple[Rule, ...] = (
     # Message types and their annotations.
-    _rule("MESSAGE_TYPE_REMOVED", *_BOTH, "A message type no longer exists."),
+    _rule(RuleId.MESSAGE_TYPE_REMOVED, *_BOTH, "A message type no longer exists."),
     _rule(
-        "MESSAGE_TYPE_ADDED",
+        RuleId.MESSAGE_TYPE_ADDED,
         *_LOOSENED,
         "A new message type: clients may send it; existing clients cannot read it from the server.",
     ),
-    _rule("ID_CHANGED", *_BOTH, "A schema's `$id` changed; validators that reference it break."),
-    _rule("SENDER_ADDED", *_LOOSENED, "A role may now send the type (`x-sender`)."),
-    _rule("SENDER_REMOVED", *_TIGHTENED, "A role may no longer send the type (`x-sender`)."),
-    _rule("RECEIVER_ADDED", *_LOOSENED, "A role now receives the type (`x-receiver`)."),
-    _rule("RECEIVER_REMOVED", *_TIGHTENED, "A role no longer receives the type (`x-receiver`)."),
+    _rule(
+        RuleId.ID_CHANGED, *_BOTH, "A schema's `$id` changed; validators that reference it break."
+    ),
+    _rule(RuleId.SENDER_ADDED, *_LOOSENED, "A role may now send the type (`x-sender`)."),
+    _rule(RuleId.SENDER_REMOVED, *_TIGHTENED, "A role may no longer send the type (`x-sender`)."),
+    _rule(RuleId.RECEIVER_ADDED, *_LOOSENED, "A role now receives the type (`x-receiver`)."),
+    _rule(
+        RuleId.RECEIVER_REMOVED, *_TIGHTENED, "A role no longer receives the type (`x-receiver`)."
+    ),
     # Fields of objects.
     _rule(
-        "FIELD_REMOVED",
+        RuleId.FIELD_REMOVED,
         *_TIGHTENED,
         "A field was removed from a closed object: messages carrying it are now invalid.",
     ),
     _rule(
-        "FIELD_ADDED",
+        RuleId.FIELD_ADDED,
         *_LOOSENED,
         "A field was added to a closed object: existing receivers reject it.",
     ),
     _rule(
-        "FIELD_RENAMED",
+        RuleId.FIELD_RENAMED,
         *_BOTH,
         "A field was removed and one with the same schema added in the same object.",
     ),
     _rule(
-        "FIELD_UNCONSTRAINED",
+        RuleId.FIELD_UNCONSTRAINED,
         *_LOOSENED,
         "An open object no longer defines a field: any value is now allowed there.",
     ),
     _rule(
-        "FIELD_CONSTRAINED",
+        RuleId.FIELD_CONSTRAINED,
         *_TIGHTENED,
         "An open object now defines a field that could hold any value before.",
     ),
-    _rule("REQUIRED_ADDED", *_TIGHTENED, "A field became required."),
-    _rule("REQUIRED_REMOVED", *_LOOSENED, "A field is no longer required."),
+    _rule(RuleId.REQUIRED_ADDED, *_TIGHTENED, "A field became required."),
+    _rule(RuleId.REQUIRED_REMOVED, *_LOOSENED, "A field is no longer required."),
     _rule(
-        "ADDITIONAL_PROPERTIES_CLOSED",
+        RuleId.ADDITIONAL_PROPERTIES_CLOSED,
         *_TIGHTENED,
         "An object no longer allows undocumented fields.",
     ),
     _rule(
-        "ADDITIONAL_PROPERTIES_OPENED",
+        RuleId.ADDITIONAL_PROPERTIES_OPENED,
         *_LOOSENED,
         "An object now allows undocumented fields.",
     ),
     # Values.
-    _rule("JSON_TYPE_NARROWED", *_TIGHTENED, "Fewer JSON types are allowed (`type`)."),
-    _rule("JSON_TYPE_WIDENED", *_LOOSENED, "More JSON types are allowed (`type`)."),
-    _rule("JSON_TYPE_CHANGED", *_BOTH, "The allowed JSON types changed (`type`)."),
-    _rule("ENUM_VALUE_REMOVED", *_TIGHTENED, "A value was removed from an `enum`."),
-    _rule("ENUM_VALUE_ADDED", *_LOOSENED, "A value was added to an `enum`."),
-    _rule("ENUM_ADDED", *_TIGHTENED, "An `enum` now restricts a value that was free."),
-    _rule("ENUM_REMOVED", *_LOOSENED, "An `enum` no longer restricts the value."),
-    _rule("CONST_CHANGED", *_BOTH, "A `const` value changed."),
-    _rule("CONST_ADDED", *_TIGHTENED, "A `const` now fixes a value that was free."),
-    _rule("CONST_REMOVED", *_LOOSENED, "A `const` no longer fixes the value."),
+    _rule(RuleId.JSON_TYPE_NARROWED, *_TIGHTENED, "Fewer JSON types are allowed (`type`)."),
+    _rule(RuleId.JSON_TYPE_WIDENED, *_LOOSENED, "More JSON types are allowed (`type`)."),
+    _rule(RuleId.JSON_TYPE_CHANGED, *_BOTH, "The allowed JSON types changed (`type`)."),
+    _rule(RuleId.ENUM_VALUE_REMOVED, *_TIGHTENED, "A value was removed from an `enum`."),
+    _rule(RuleId.ENUM_VALUE_ADDED, *_LOOSENED, "A value was added to an `enum`."),
+    _rule(RuleId.ENUM_ADDED, *_TIGHTENED, "An `enum` now restricts a value that was free."),
+    _rule(RuleId.ENUM_REMOVED, *_LOOSENED, "An `enum` no longer restricts the value."),
+    _rule(RuleId.CONST_CHANGED, *_BOTH, "A `const` value changed."),
+    _rule(RuleId.CONST_ADDED, *_TIGHTENED, "A `const` now fixes a value that was free."),
+    _rule(RuleId.CONST_REMOVED, *_LOOSENED, "A `const` no longer fixes the value."),
     _rule(
-        "PATTERN_CHANGED",
+        RuleId.PATTERN_CHANGED,
         *_BOTH,
         "A `pattern` changed: it accepts some strings the old one refused and refuses some it"
         " accepted, or the two regexes cannot be compared.",
     ),
     _rule(
-        "PATTERN_TIGHTENED",
+        RuleId.PATTERN_TIGHTENED,
         *_TIGHTENED,
         "A `pattern` changed to one that accepts only strings the old one accepted, not all.",
     ),
     _rule(
-        "PATTERN_LOOSENED",
+        RuleId.PATTERN_LOOSENED,
         *_LOOSENED,
         "A `pattern` changed to one that accepts every string the old one accepted, and more.",
     ),
     _rule(
-        "PATTERN_REWRITTEN",
+        RuleId.PATTERN_REWRITTEN,
         *_SAFE,
         "A `pattern` was rewritten; it accepts exactly the same strings.",
     ),
-    _rule("PATTERN_ADDED", *_TIGHTENED, "A `pattern` now restricts a string."),
-    _rule("PATTERN_REMOVED", *_LOOSENED, "A `pattern` no longer restricts the string."),
-    _rule("FORMAT_CHANGED", *_BOTH, "A `format` changed (formats are asserted, VAL-5)."),
-    _rule("FORMAT_ADDED", *_TIGHTENED, "A `format` now restricts a string."),
-    _rule("FORMAT_REMOVED", *_LOOSENED, "A `format` no longer restricts the string."),
+    _rule(RuleId.PATTERN_ADDED, *_TIGHTENED, "A `pattern` now restricts a string."),
+    _rule(RuleId.PATTERN_REMOVED, *_LOOSENED, "A `pattern` no longer restricts the string."),
+    _rule(RuleId.FORMAT_CHANGED, *_BOTH, "A `format` changed (formats are asserted, VAL-5)."),
+    _rule(RuleId.FORMAT_ADDED, *_TIGHTENED, "A `format` now restricts a string."),
+    _rule(RuleId.FORMAT_REMOVED, *_LOOSENED, "A `format` no longer restricts the string."),
     *_bound_rules(),
     # References and everything else.
     _rule(
-        "MESSAGE_REF_CHANGED",
+        RuleId.MESSAGE_REF_CHANGED,
         *_BOTH,
         "A reference to a whole message schema now points elsewhere.",
     ),
     _rule(
-        "KEYWORD_CHANGED",
+        RuleId.KEYWORD_CHANGED,
         *_BOTH,
         "Another validation keyword changed (`not`, `allOf`, `uniqueItems`, ...);"
         " the effect cannot be proven safe.",
@@ -208,11 +276,11 @@ RULES: tuple[Rule, ...] = (
 )
 """Every rule, in documentation order."""
 
-RULES_BY_ID: Mapping[str, Rule] = {r.id: r for r in RULES}
+RULES_BY_ID: Mapping[RuleId, Rule] = {r.id: r for r in RULES}
 
 
-def rule(rule_id: str) -> Rule:
-    """The rule with ID ``rule_id`` (``KeyError`` for an unknown ID: a bug)."""
+def rule(rule_id: RuleId) -> Rule:
+    """The rule with ID ``rule_id``."""
     return RULES_BY_ID[rule_id]
 
 
