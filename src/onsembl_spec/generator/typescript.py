@@ -50,13 +50,12 @@ class _Types:
     def __init__(self, schemas: SchemaSet) -> None:
         self.schemas = schemas
         self.common_id = schemas.common["$id"]
-        self.union_id = schemas.union["$id"]
 
     def expression(self, node: Schema) -> str:
         """The TypeScript type of a schema node (``$ref`` to a definition by its name)."""
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref == self.union_id:
+            if self.schemas.is_union(ref):
                 forbidden = node.get("not", {}).get("properties", {}).get("type", {}).get("const")
                 if forbidden:
                     return f"Exclude<OnsemblMessage, {message_interface(forbidden)}>"
