@@ -45,11 +45,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "benchmark-secret-0123456789abcdefghijkl"
 TS = "2024-01-01T00:00:00Z"
 PROFILE = """\
-# Limits off: the benchmark measures the server's work per message, not its refusals.
+# Limits off: the benchmark measures the server's work per message, not its refusals
+# (its 5,000 idle dashboards are one owner's: no bound on an owner's connections either).
 identify_timeout_s: 600
 heartbeat: {interval_s: 3600, timeout_s: 7200}
+max_connections_per_owner: null
 limits:
   global: {per_minute: null, per_hour: null}
+  owner: {per_minute: null, per_hour: null}
   connection: {per_minute: null, per_hour: null, burst_per_second: null}
   types:
     "terminal:output": null
