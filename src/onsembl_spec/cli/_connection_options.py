@@ -17,9 +17,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 
-SECRET_VARIABLE = "ONSEMBL_JWT_SECRET"
-
-
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--ca-file``, ``--insecure``, ``--header`` and ``--origin`` to ``parser``."""
     group = parser.add_argument_group(
