@@ -94,8 +94,7 @@ def parse_header(text: str) -> tuple[str, str]:
         for pair in value.split(";"):
             if pair.partition("=")[0].strip() == "token":
                 raise UsageError(
-                    "--header Cookie: a cookie named 'token' is the kit's own token cookie "
-                    "(AUTH-1)"
+                    "--header Cookie: a cookie named 'token' is the kit's own token cookie (AUTH-1)"
                 )
     return name, value
 

@@ -156,9 +156,7 @@ def test_a_ca_file_of_another_ca_is_not_enough(tmp_path: Path, tls_server: Runni
 def test_a_certificate_for_another_host(tmp_path: Path, tls: TlsFiles) -> None:
     """A certificate that names another host: the message says so (not 'untrusted')."""
     elsewhere = make_tls_files(tmp_path / "elsewhere", "elsewhere.example")
-    server = start_server(
-        [*DEFAULT_COMMAND, *elsewhere.serve_args()], SECRET, FAST_PROFILE
-    )
+    server = start_server([*DEFAULT_COMMAND, *elsewhere.serve_args()], SECRET, FAST_PROFILE)
     try:
         result = check([server.url, "--ca-file", str(elsewhere.ca)], tmp_path, timeout=60)
     finally:
@@ -182,9 +180,7 @@ def test_insecure_passes_and_says_so_everywhere(
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["connection"]["insecure"] is True
     assert any("NOT verified" in w for w in report["summary"]["warnings"])
-    props = {
-        p.get("name"): p.get("value") for p in ET.parse(tmp_path / "j.xml").iter("property")
-    }
+    props = {p.get("name"): p.get("value") for p in ET.parse(tmp_path / "j.xml").iter("property")}
     assert "NOT verified" in str(props["warning"]) and props["connection.insecure"] == "True"
     assert "WARNING: --insecure" in (tmp_path / "h.html").read_text()
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 
+
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--ca-file``, ``--insecure``, ``--header`` and ``--origin`` to ``parser``."""
     group = parser.add_argument_group(
