@@ -11,6 +11,7 @@ import asyncio
 import gc
 import random
 import socket
+import time
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,10 @@ from onsembl_conformance.transcript import Transcript
 from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_spec.profile import Profile, profile_from_mapping
 from onsembl_spec.wire import now_timestamp
+
+POOL_MIN_TTL_S = 300.0
+"""Shortest lifetime :meth:`CheckContext.prefetch` pools: a token issued a little earlier
+than used must not change what a check times (the refresh checks' tokens live seconds)."""
 
 SETUP_WAIT_S = 70.0
 """Longest a check's set-up waits for the server's global quota, spent by other clients, to
@@ -139,6 +144,7 @@ class CheckContext:
         """Messages this check sent that the server counts (issue 9: wrappers' inner ones)."""
         self._budgets: dict[str, Budget] = {}
         self._expiry: dict[str, float | None] = {}
+        self._pool: list[tuple[TokenRecipe, str]] = []
         self._conn_expiry: dict[int, float | None] = {}
         """Rate budgets of other servers than the one under test (private servers)."""
         self._counter = 0
@@ -161,10 +167,31 @@ class CheckContext:
         when the issuer cannot make that kind; :class:`~onsembl_spec.errors.TokenCommandError`
         when ``--token-command`` fails (the check ends in an error).
         """
+        pooled = self._from_pool(recipe)
+        if pooled is not None:
+            return pooled
         issued = await self.config.token_issuer.issue(recipe)
         self.transcript.remember_token(issued.text, recipe)
         self._expiry[issued.text] = issued.exp
         return issued.text
+
+    async def prefetch(self, recipes: list[TokenRecipe]) -> None:
+        """Issue the tokens of ``recipes`` now, together, for :meth:`issue` to hand out later
+        (issue 10): a check that must open many connections quickly (one of them not
+        answering pings meanwhile) does not wait for a slow ``--token-command`` between
+        them. Only long-lived ``valid`` recipes are pooled (:data:`POOL_MIN_TTL_S`)."""
+        wanted = [r for r in recipes if r.kind == "valid" and r.ttl >= POOL_MIN_TTL_S]
+        tokens = await asyncio.gather(*(self.issue(r) for r in wanted))
+        self._pool.extend(zip(wanted, tokens, strict=True))
+
+    def _from_pool(self, recipe: TokenRecipe) -> str | None:
+        """A prefetched token of an equal recipe that still lives about as long as asked."""
+        for index, (pooled, token) in enumerate(self._pool):
+            exp = self._expiry.get(token)
+            if pooled == recipe and (exp is None or exp - time.time() >= recipe.ttl - 60):
+                del self._pool[index]
+                return token
+        return None
 
     def expiry(self, token: str) -> float | None:
         """The ``exp`` of a token :meth:`issue` made (``None``: none or not a JWT). A token

@@ -349,11 +349,11 @@ class CommandIssuer(TokenIssuer):
             return None
         if recipe.kind in PUBLIC_KEY_KINDS:
             return (
-                f"a {recipe.kind} token: an HMAC token keyed with the server's public key "
-                "needs --jwt-key, whose public half the kit derives"
+                f"a token of kind {recipe.kind}: an HMAC token keyed with the server's public "
+                "key needs --jwt-key, whose public half the kit derives"
             )
         if recipe.kind not in ("valid", "bad-signature", "alg-none"):
-            return f"a {recipe.kind} token: {FORGE_NOTE}"
+            return f"a token of kind {recipe.kind}: {FORGE_NOTE}"
         if recipe.extra:
             return f"a token with claims of the kit's choice: {FORGE_NOTE}"
         if recipe.ttl <= 0:
@@ -451,6 +451,10 @@ class CommandIssuer(TokenIssuer):
                 _kill(process)
                 with suppress(TimeoutError):
                     await asyncio.wait_for(process.wait(), 5.0)
+            # What is left in the pipe is read and dropped, so the transport closes now,
+            # within this event loop, not when it is collected after the loop ends.
+            with suppress(TimeoutError, Exception):
+                await asyncio.wait_for(_read_bounded(process.stdout, 0, drain=True), 1.0)
             if not errors.done():
                 errors.cancel()
                 with suppress(asyncio.CancelledError, Exception):

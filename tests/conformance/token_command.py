@@ -1,8 +1,9 @@
 """A ``--token-command`` for the tests: an identity provider in one file (issue 10).
 
-``python token_command.py KEY.pem ALG [MODE]`` prints one JWT for
+``python token_command.py KEY.pem ALG [MODE [AUD ISS]]`` prints one JWT for
 ``$ONSEMBL_TOKEN_SUB`` living ``$ONSEMBL_TOKEN_TTL`` seconds, signed with the
-private key. ``MODE`` makes it misbehave the ways a real command can:
+private key, with the audience and issuer when given. ``MODE`` makes it misbehave
+the ways a real command can:
 ``fail`` (exit 3 with a message on stderr), ``slow`` (sleep 30 s), ``flood``
 (print 1 MiB), ``two`` (two tokens), ``garbage`` (not a JWT), ``other-sub``
 (a token for another subject), ``long-lived`` (a day, whatever was asked),
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 def main(argv: list[str]) -> int:
     key_path, algorithm = argv[0], argv[1]
     mode = argv[2] if len(argv) > 2 else "ok"
+    extra = {"aud": argv[3], "iss": argv[4]} if len(argv) > 4 else {}
     sub = os.environ["ONSEMBL_TOKEN_SUB"]
     ttl = float(os.environ["ONSEMBL_TOKEN_TTL"])
     log = os.environ.get("TOKEN_COMMAND_LOG")
@@ -50,7 +52,8 @@ def main(argv: list[str]) -> int:
         exp = now + 86400
     if mode == "whole-seconds":
         exp = float(int(exp))
-    token = jwt.encode({"sub": sub, "iat": int(now), "exp": exp}, key, algorithm=algorithm)  # type: ignore[arg-type]
+    claims = {"sub": sub, "iat": int(now), "exp": exp, **extra}
+    token = jwt.encode(claims, key, algorithm=algorithm)  # type: ignore[arg-type]
     print(token)
     if mode == "two":
         print(token)

@@ -144,6 +144,7 @@ async def check_slow_consumer_closed(ctx: CheckContext) -> None:
         f" one round every {plan.interval_s:.3f}s"
     )
     owner = ctx.owner()
+    await ctx.prefetch([ctx.recipe(owner)] * (plan.agents + 2))  # a slow --token-command
     slow, _ = await ctx.dashboard(owner, receive_buffer=RECEIVE_BUFFER, auto_pong=False)
     reader, _ = await ctx.dashboard(owner)
     agents = [await ctx.agent(owner) for _ in range(plan.agents)]
