@@ -145,3 +145,104 @@ def test_serve_end_to_end_and_signal_closes_1001(tmp_path: Path, signum: int) ->
     assert failures and failures[0]["remote"].startswith("127.0.0.1:")
     assert {"ts", "event", "owner", "remote", "reason"} <= set(failures[0])
     assert all("bad.token.value" not in line and token not in line for line in log_lines)
+
+
+def _key_files(tmp_path: Path) -> dict[str, Path]:
+    """An RSA and an EC private key with their public halves, made now."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    files: dict[str, Path] = {}
+    for name, key in (
+        ("rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+        ("ec", ec.generate_private_key(ec.SECP256R1())),
+    ):
+        files[name] = tmp_path / f"{name}.pem"
+        files[name].write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        files[f"{name}.pub"] = tmp_path / f"{name}.pub.pem"
+        files[f"{name}.pub"].write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    (tmp_path / "junk.pem").write_text("not a key\n")
+    files["junk"] = tmp_path / "junk.pem"
+    return files
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--jwt-public-key", "{rsa.pub}"], "--jwt-public-key needs --jwt-alg"),
+        (["--jwt-public-key", "{rsa.pub}", "--jwt-alg", "ES256"], "needs an EC P-256 key"),
+        (["--jwt-public-key", "{ec.pub}", "--jwt-alg", "RS256"], "needs an RSA key"),
+        (["--jwt-public-key", "{rsa}", "--jwt-alg", "RS256"], "holds a private key"),
+        (["--jwt-public-key", "{junk}", "--jwt-alg", "RS256"], "is not a PEM public key"),
+        (["--jwt-public-key", "{missing}", "--jwt-alg", "RS256"], "cannot read --jwt-public-key"),
+        (["--jwt-public-key", "{rsa.pub}", "--jwt-alg", "HS256"], "unknown --jwt-alg 'HS256'"),
+        (["--jwt-secret", SECRET, "--jwt-alg", "RS256"], "needs --jwt-public-key"),
+        (["--jwt-secret", SECRET, "--jwt-public-key", "{rsa.pub}"], "not allowed with"),
+        (["--jwt-secret", SECRET, "--jwt-audience", " "], "--jwt-audience must not be empty"),
+    ],
+)
+def test_serve_key_options_are_checked_in_one_line(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    """AUTH-13: the server's key and its one algorithm; bad input is exit 2, one line."""
+    files = {name: str(path) for name, path in _key_files(tmp_path).items()}
+    files["missing"] = str(tmp_path / "missing.pem")
+    argv = [a.replace("{", "").replace("}", "") if a.startswith("{") else a for a in args]
+    argv = [files.get(a, a) for a in argv]
+    result = onsembl("serve", "--port", "0", *argv, env={"ONSEMBL_JWT_SECRET": ""})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert fragment in result.stderr, result.stderr
+
+
+def test_serve_verifies_with_a_public_key_audience_and_issuer(tmp_path: Path) -> None:
+    """AUTH-2 (R3: other algorithms), AUTH-13, AUTH-14 through the command line: the
+    server trusts the EC key's public half for ES256 only, with its audience and issuer;
+    the secret in the environment is not used."""
+    import jwt
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    files = _key_files(tmp_path)
+    key = load_pem_private_key(files["ec"].read_bytes(), password=None)
+    process, url = spawn(
+        "--jwt-public-key", str(files["ec.pub"]), "--jwt-alg", "ES256",
+        "--jwt-audience", "onsembl-api", "--jwt-issuer", "https://idp.example",
+    )  # fmt: skip
+
+    def token(**claims: object) -> str:
+        payload = {"sub": "alice", "exp": 4e9, "aud": "onsembl-api", "iss": "https://idp.example"}
+        payload.update(claims)
+        return jwt.encode(payload, key, algorithm="ES256")  # type: ignore[arg-type]
+
+    async def answer(bearer: str) -> str:
+        async with connect(url, additional_headers={"Authorization": f"Bearer {bearer}"}) as ws:
+            ping = {"type": "heartbeat:ping", "timestamp": "2024-01-01T00:00:00Z"}
+            await ws.send(json.dumps(ping))
+            try:
+                return str(json.loads(await asyncio.wait_for(ws.recv(), 10))["type"])
+            except ConnectionClosed:
+                return f"closed {ws.protocol.close_rcvd.code if ws.protocol.close_rcvd else None}"
+
+    try:
+        assert asyncio.run(answer(token())) == "heartbeat:pong"
+        assert asyncio.run(answer(token(aud="other-api"))) == "closed 1008"
+        assert asyncio.run(answer(token(iss="https://evil.example"))) == "closed 1008"
+        secret_token = jwt.encode({"sub": "alice", "exp": 4e9}, SECRET, algorithm="HS256")
+        assert asyncio.run(answer(secret_token)) == "closed 1008"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    reasons = [r["reason"] for r in records if r["event"] == "auth_failure"]
+    assert any("audience" in r for r in reasons) and any("issuer" in r for r in reasons)
