@@ -268,11 +268,28 @@ def test_a_token_command_needs_a_url(workdir: Path) -> None:
     assert result.returncode == 2 and "--token-command needs a URL" in result.stderr
 
 
-def test_check_help_lists_the_token_flags(workdir: Path) -> None:
-    result = onsembl(["check", "--help"], cwd=workdir, timeout=60)
-    for flag in ("--jwt-secret", "--jwt-key", "--jwt-alg", "--jwt-claim", "--token-command"):
-        assert flag in result.stdout, flag
-    assert "ONSEMBL_TOKEN_SUB" in result.stdout and "ONSEMBL_TOKEN_TTL" in result.stdout
+def test_help_and_readme_list_the_token_flags(workdir: Path) -> None:
+    for command in ("check", "replay"):
+        text = onsembl([command, "--help"], cwd=workdir, timeout=60).stdout
+        for flag in ("--jwt-secret S", "--jwt-key FILE", "--jwt-alg ALG",
+                     "--jwt-claim NAME=VALUE", "--token-command CMD"):  # fmt: skip
+            assert flag in text, (command, flag)
+        assert "ONSEMBL_TOKEN_SUB" in text and "ONSEMBL_TOKEN_TTL" in text
+    serve = onsembl(["serve", "--help"], cwd=workdir, timeout=60).stdout
+    for flag in ("--jwt-public-key FILE", "--jwt-alg ALG", "--jwt-audience AUD"):
+        assert flag in serve, flag
+    assert "--jwt-issuer ISS" in serve
+    readme = (HERE.parents[1] / "README.md").read_text()
+    for example in (
+        "--jwt-key kit.pem --jwt-alg RS256",
+        "--jwt-claim aud=onsembl-api",
+        "onsembl serve --jwt-public-key kit.pub.pem --jwt-alg RS256",
+        "--token-command ./idp-token.sh",
+        "ONSEMBL_TOKEN_SUB",
+        "ONSEMBL_TOKEN_TTL",
+        "requirements left unchecked: AUTH-4, AUTH-6, AUTH-8, AUTH-12, AUTH-13, AUTH-14",
+    ):
+        assert example in readme, example
 
 
 def test_bundled_mode_with_a_key_and_replay(rsa_key: Path, workdir: Path) -> None:
