@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import errno
+import fcntl
 import gzip
 import itertools
 import logging
 import ssl
 import sys
+import termios
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -134,19 +136,24 @@ def batch_frame(frames: list[bytes], timestamp: bytes) -> bytes:
 class _Held:
     """A connection for which the server holds unsent bytes (CLOSE-7..CLOSE-9).
 
-    ``size`` is its transport's buffer as last seen. What it has drained since
-    it was first seen holding bytes is ``written - size``, ``written`` being
-    that first buffer plus every byte written to the transport since: the
-    connection reads while that grows, and has stalled when it has not grown
-    for ``outbound.stall_s``.
+    ``size`` is its transport's buffer as last seen. What the operating
+    system took from it since it was first seen holding bytes is ``written -
+    size``, ``written`` being that first buffer plus every byte written to the
+    transport since; what the peer took is that less the socket's send queue
+    (``TIOCOUTQ``, where the platform has it): a reader's acknowledgements
+    empty the queue as it reads, long before the socket has room enough to
+    take more from the transport. The connection reads while ``taken`` grows,
+    and has stalled when it has not grown for ``outbound.stall_s``.
     """
 
     conn_id: int
     owner: str | None
     size: int
     written: int
-    drained: int
+    taken: int
     progress_at: float
+    fd: int = -1
+    """The socket's descriptor for ``TIOCOUTQ`` (-1: not available)."""
     closing: bool = False
     """Being closed: its bytes still count (CLOSE-9) until they are gone, but it is not
     judged again."""
@@ -394,10 +401,12 @@ class _Outbox:
                 owner=session.owner if session is not None else None,
                 size=0,
                 written=size,
-                drained=0,
+                taken=0,
                 progress_at=asyncio.get_running_loop().time(),
                 closing=conn_id in self.closing,
+                fd=_socket_fd(connection),
             )
+            held.taken = _taken_by_peer(held, size)
             self._held[connection] = held
             if self._watch is None:
                 self._schedule_watch()
@@ -452,9 +461,9 @@ class _Outbox:
             if held.conn_id in self.closing or connection.protocol.state is not State.OPEN:
                 held.closing = True
                 continue
-            drained = held.written - size
-            if drained > held.drained:
-                held.drained = drained
+            taken = _taken_by_peer(held, size)
+            if taken > held.taken:
+                held.taken = taken
                 held.progress_at = now
             elif stall_s is not None and now - held.progress_at >= stall_s:
                 self.slow_consumer(
@@ -502,6 +511,32 @@ class _Outbox:
         held.closing = True  # whatever slow_consumer does, it is not chosen twice
         self.slow_consumer(held.conn_id, reason=reason)
         return True
+
+
+_OUTQ = getattr(termios, "TIOCOUTQ", None)
+"""Linux's ioctl for the bytes a socket holds unacknowledged (``SIOCOUTQ``)."""
+
+
+def _socket_fd(connection: ServerConnection) -> int:
+    """The descriptor of a plain TCP connection's socket, or -1 (TLS, or no ``TIOCOUTQ``)."""
+    if _OUTQ is None or connection.transport.get_extra_info("sslcontext") is not None:
+        return -1
+    sock = connection.transport.get_extra_info("socket")
+    return -1 if sock is None else int(sock.fileno())
+
+
+def _taken_by_peer(held: _Held, size: int) -> int:
+    """CLOSE-7, CLOSE-8: bytes the peer has taken since ``held`` was first seen (plus a
+    constant): what left the transport, less what still waits in the socket's send queue."""
+    taken = held.written - size
+    if held.fd >= 0 and _OUTQ is not None:
+        try:
+            queued = fcntl.ioctl(held.fd, _OUTQ, b"\0\0\0\0")
+        except OSError:
+            held.fd = -1
+        else:
+            taken -= int.from_bytes(queued, sys.byteorder, signed=True)
+    return taken
 
 
 class ReferenceServer:
