@@ -103,9 +103,8 @@ def test_every_schema_keyword_has_an_emitter_or_is_structure() -> None:
 
 def test_generated_code_and_oracle_word_an_unprintable_value_alike() -> None:
     """One wording for both: a ``type`` json cannot show is "a value" in either."""
-    deep: list[object] = []
-    for _ in range(5000):
-        deep = [deep]
-    message = {"type": deep}
+    circular: list[object] = []
+    circular.append(circular)  # json.dumps refuses it whatever the recursion limit
+    message = {"type": circular}
     assert generated.check(message) == ("type", "unknown message type a value")
     assert [(i.field, i.message) for i in oracle().validate(message)] == [generated.check(message)]
