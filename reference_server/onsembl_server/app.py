@@ -132,32 +132,40 @@ def batch_frame(frames: list[bytes], timestamp: bytes) -> bytes:
     )
 
 
-@dataclass(eq=False)
-class _Held:
-    """A connection for which the server holds unsent bytes (CLOSE-7..CLOSE-9).
+@dataclass(eq=False, slots=True)
+class _Conn:
+    """What the outbox knows of one connection's outbound bytes (CLOSE-7..CLOSE-9).
 
-    ``size`` is its transport's buffer as last seen. What the operating
-    system took from it since it was first seen holding bytes is ``written -
-    size``, ``written`` being that first buffer plus every byte written to the
-    transport since; what the peer took is that less the socket's send queue
-    (``TIOCOUTQ``, where the platform has it): a reader's acknowledgements
-    empty the queue as it reads, long before the socket has room enough to
-    take more from the transport. The connection reads while ``taken`` grows,
-    and has stalled when it has not grown for ``outbound.stall_s``.
+    ``sent`` counts every byte written to its transport. ``unacked`` is what
+    the peer has not acknowledged: the transport's buffer (``buffered``) and
+    the socket's send queue (``TIOCOUTQ``, where the platform has it) as last
+    measured, plus what was written since (an upper bound until the next
+    measurement, at most :data:`MEASURE_EVERY_BYTES` later). It is what
+    counts against the owner's and the server's budgets: memory of the
+    server's and of the kernel's. What the peer took, ``sent - unacked``,
+    grows while it reads (its acknowledgements empty the send queue long
+    before the socket has room enough to take more from the transport); a
+    connection whose transport holds bytes and whose peer took nothing for
+    ``outbound.stall_s`` has stalled.
     """
 
     conn_id: int
-    owner: str | None
-    size: int
-    written: int
-    taken: int
-    progress_at: float
     fd: int = -1
     """The socket's descriptor for ``TIOCOUTQ`` (-1: not available)."""
+    owner: str | None = None
+    sent: int = 0
+    measured_at: int = 0
+    unacked: int = 0
+    buffered: int = 0
+    taken: int = 0
+    progress_at: float = 0.0
     closing: bool = False
     """Being closed: its bytes still count (CLOSE-9) until they are gone, but it is not
     judged again."""
 
+
+MEASURE_EVERY_BYTES = 64 * 1024
+"""A connection whose transport buffer is empty is measured after this many bytes written."""
 
 WATCH_EVERY_S = 0.25
 """How often held connections are looked at (stall, budgets): CLOSE-7's 1 s allows it."""
@@ -173,9 +181,11 @@ class _Outbox:
     one that drains is never closed for being behind; when the bytes held for
     one owner's connections, or for all of them, pass ``outbound.owner_bytes``
     or ``outbound.server_bytes``, the connections holding the most are closed
-    until they no longer do. Only connections whose transport buffer is not
-    empty are followed (``_held``), so a reader that keeps up costs one
-    ``get_write_buffer_size()`` per write.
+    until they no longer do. The bytes counted are those the peer has not
+    acknowledged (:class:`_Conn`); a reader that keeps up costs a few
+    additions per write and one ``TIOCOUTQ`` per :data:`MEASURE_EVERY_BYTES`.
+    Only connections whose transport buffer is not empty are looked at
+    periodically (``_held``).
     """
 
     def __init__(self, server: ReferenceServer) -> None:
@@ -185,7 +195,7 @@ class _Outbox:
         self.slow_consumers = 0
         self.max_buffered_at_close = 0
         self.max_held_total = 0
-        """The most unsent bytes held for all connections together (server tests, CLOSE-9)."""
+        """The most unacknowledged bytes counted for all connections together (CLOSE-9)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: dict[ServerConnection, list[bytes]] = {}
         self._pending_bytes: dict[ServerConnection, int] = {}
@@ -197,8 +207,9 @@ class _Outbox:
         self._stall_s = profile.outbound_stall_s
         self._owner_bytes = profile.outbound_owner_bytes
         self._server_bytes = profile.outbound_server_bytes
-        self._ids: dict[ServerConnection, int] = {}
-        self._held: dict[ServerConnection, _Held] = {}
+        self._conns: dict[ServerConnection, _Conn] = {}
+        self._held: dict[ServerConnection, _Conn] = {}
+        """Connections whose transport buffer is not empty: watched for stalls."""
         self._held_total = 0
         self._owner_held: dict[str, int] = {}
         self._over_budget = False
@@ -214,26 +225,33 @@ class _Outbox:
     def opened(self, conn_id: int, connection: ServerConnection) -> None:
         """A connection's handshake completed: it may be written to."""
         self.connections[conn_id] = connection
-        self._ids[connection] = conn_id
+        self._conns[connection] = _Conn(conn_id, fd=_socket_fd(connection))
 
     def forget(self, conn_id: int) -> None:
         """The connection has ended: nothing is held for it any more."""
         connection = self.connections.pop(conn_id, None)
         self.closing.discard(conn_id)
         if connection is not None:
-            self._ids.pop(connection, None)
-            self._untrack(connection)
+            self._held.pop(connection, None)
+            state = self._conns.pop(connection, None)
+            if state is not None:
+                self._count(state, -state.unacked)
 
     def _writable(self, conn_id: int) -> ServerConnection | None:
-        """The connection, unless it is closing or its unsent bytes are over the bound (CLOSE-7)."""
+        """The connection, unless it is closing or its unsent bytes (those its peer has not
+        acknowledged, and those queued for it) would pass the bound (CLOSE-7)."""
         if conn_id in self.closing:
             return None
         connection = self.connections.get(conn_id)
         if connection is None or connection.protocol.state is not State.OPEN:
             return None
-        buffered = connection.transport.get_write_buffer_size() + self._pending_bytes.get(
-            connection, 0
-        )
+        state = self._conns.get(connection)
+        if state is None:  # not opened through :meth:`opened` (never in the server)
+            return connection
+        pending = self._pending_bytes.get(connection, 0)
+        if state.unacked + pending > self._connection_bytes:
+            self._measure(connection, state)  # the count is an upper bound: measure to be sure
+        buffered = state.unacked + pending
         if buffered > self._connection_bytes:
             self.max_buffered_at_close = max(self.max_buffered_at_close, buffered)
             self.slow_consumer(conn_id, reason="unsent bytes over the connection's bound")
@@ -299,7 +317,8 @@ class _Outbox:
         pending, self._pending = self._pending, {}
         self._pending_bytes = {}
         batching = self._batch
-        held = self._held
+        conns = self._conns
+        measure_every = MEASURE_EVERY_BYTES
         for connection, frames in pending.items():
             protocol = connection.protocol
             if protocol.state is not State.OPEN:
@@ -310,11 +329,14 @@ class _Outbox:
                 out = b"".join(protocol.data_to_send())
                 transport = connection.transport
                 transport.write(out)
-                size = transport.get_write_buffer_size()
-                if size:  # the socket took less than everything: follow it (CLOSE-7..CLOSE-9)
-                    self._note_held(connection, size, len(out))
-                elif held and connection in held:
-                    self._untrack(connection)
+                state = conns.get(connection)
+                if state is not None:  # CLOSE-7..CLOSE-9
+                    state.sent += len(out)
+                    size = transport.get_write_buffer_size()
+                    if size or state.buffered or state.sent - state.measured_at >= measure_every:
+                        self._measure(connection, state, size)
+                    else:
+                        self._count(state, len(out))
             except Exception:  # CLOSE-5; a connection failing must not stop the others
                 task = asyncio.get_running_loop().create_task(
                     connection.close(CloseCode.INTERNAL_ERROR, "internal error")
@@ -381,51 +403,57 @@ class _Outbox:
             reason=reason,
         )
         connection = self.connections.get(conn_id)
-        held = None if connection is None else self._held.get(connection)
-        if held is not None:
-            held.closing = True
+        state = None if connection is None else self._conns.get(connection)
+        if state is not None:
+            state.closing = True
         self.close(conn_id, CloseCode.GOING_AWAY, SLOW_CONSUMER_REASON)
 
     # -- held bytes: stalls and budgets (CLOSE-7..CLOSE-9) ----------------------------
 
-    def _note_held(self, connection: ServerConnection, size: int, written: int) -> None:
-        """After a write of ``written`` bytes the transport holds ``size``: follow it."""
-        held = self._held.get(connection)
-        if held is None:
-            conn_id = self._ids.get(connection)
-            if conn_id is None:
-                return
-            session = self._server.core.sessions.get(conn_id)
-            held = _Held(
-                conn_id=conn_id,
-                owner=session.owner if session is not None else None,
-                size=0,
-                written=size,
-                taken=0,
-                progress_at=asyncio.get_running_loop().time(),
-                closing=conn_id in self.closing,
-                fd=_socket_fd(connection),
-            )
-            held.taken = _taken_by_peer(held, size)
-            self._held[connection] = held
+    def _measure(self, connection: ServerConnection, state: _Conn, size: int | None = None) -> None:
+        """The connection's unacknowledged bytes, measured: its transport's buffer (``size``
+        when the caller has just read it) and its socket's send queue."""
+        transport = connection.transport
+        if size is None:
+            size = transport.get_write_buffer_size()
+        queued = 0
+        if state.fd >= 0 and _OUTQ is not None:
+            try:
+                queued = int.from_bytes(
+                    fcntl.ioctl(state.fd, _OUTQ, b"\0\0\0\0"), sys.byteorder, signed=True
+                )
+            except OSError:
+                state.fd = -1
+        if state.owner is None:
+            session = self._server.core.sessions.get(state.conn_id)
+            if session is not None:
+                self._count(state, -state.unacked)  # moves to its owner's total
+                state.owner = session.owner
+        self._count(state, size + queued - state.unacked)
+        state.measured_at = state.sent
+        if size and not state.buffered:  # starts holding bytes: watch it for a stall
+            state.taken = state.sent - state.unacked
+            state.progress_at = asyncio.get_running_loop().time()
+            if state.conn_id in self.closing:
+                state.closing = True
+            self._held[connection] = state
             if self._watch is None:
                 self._schedule_watch()
-        else:
-            held.written += written
-        self._resize(held, size)
+        elif not size and state.buffered:
+            self._held.pop(connection, None)
+        state.buffered = size
 
-    def _resize(self, held: _Held, size: int) -> None:
-        """Keep the owner's and the server's totals equal to the sizes last seen."""
-        delta = size - held.size
+    def _count(self, state: _Conn, delta: int) -> None:
+        """Keep the owner's and the server's totals the sum of their connections' ``unacked``."""
         if not delta:
             return
-        held.size = size
+        state.unacked += delta
         self._held_total += delta
         if self._held_total > self.max_held_total:
             self.max_held_total = self._held_total
         if self._server_bytes is not None and self._held_total > self._server_bytes:
             self._over_budget = True
-        owner = held.owner
+        owner = state.owner
         if owner is not None:
             total = self._owner_held.get(owner, 0) + delta
             if total:
@@ -435,39 +463,30 @@ class _Outbox:
             if self._owner_bytes is not None and total > self._owner_bytes:
                 self._over_budget = True
 
-    def _untrack(self, connection: ServerConnection) -> None:
-        held = self._held.pop(connection, None)
-        if held is not None:
-            self._resize(held, 0)
-
     def _schedule_watch(self) -> None:
         loop = asyncio.get_running_loop()
         self._watch = loop.call_later(WATCH_EVERY_S, self._look_at_held)
 
     def _look_at_held(self) -> None:
-        """CLOSE-7, CLOSE-8: sizes refreshed; a connection that drained nothing for
-        ``outbound.stall_s`` is closed, one that drained anything is left alone."""
+        """CLOSE-7, CLOSE-8: connections whose transport holds bytes, measured; one whose peer
+        took nothing for ``outbound.stall_s`` is closed, one that took anything is left alone."""
         self._watch = None
         now = asyncio.get_running_loop().time()
         stall_s = self._stall_s
-        for connection, held in list(self._held.items()):
-            size = connection.transport.get_write_buffer_size()
-            self._resize(held, size)
-            if not size:
-                self._untrack(connection)
+        for connection, state in list(self._held.items()):
+            self._measure(connection, state)
+            if not state.buffered or state.closing:
                 continue
-            if held.closing:
+            if state.conn_id in self.closing or connection.protocol.state is not State.OPEN:
+                state.closing = True
                 continue
-            if held.conn_id in self.closing or connection.protocol.state is not State.OPEN:
-                held.closing = True
-                continue
-            taken = _taken_by_peer(held, size)
-            if taken > held.taken:
-                held.taken = taken
-                held.progress_at = now
-            elif stall_s is not None and now - held.progress_at >= stall_s:
+            taken = state.sent - state.unacked
+            if taken > state.taken:
+                state.taken = taken
+                state.progress_at = now
+            elif stall_s is not None and now - state.progress_at >= stall_s:
                 self.slow_consumer(
-                    held.conn_id, reason=f"read nothing for {now - held.progress_at:.1f}s"
+                    state.conn_id, reason=f"read nothing for {now - state.progress_at:.1f}s"
                 )
         if self._over_budget:
             self._enforce_budgets()
@@ -475,15 +494,19 @@ class _Outbox:
             self._schedule_watch()
 
     def _enforce_budgets(self) -> None:
-        """CLOSE-9: while an owner's or the server's held bytes are over their budget, close
-        that owner's (or any) connections holding bytes, the one holding the most first.
+        """CLOSE-9: while an owner's or the server's unacknowledged bytes are over their budget,
+        close that owner's (or any) connections holding bytes, the one holding the most first.
 
-        Bytes held for connections being closed count until they are freed, so
-        that what the server holds stays within the budget plus one flush; while
-        they do, a connection that starts holding bytes is closed too.
+        Everything counted is measured first (the counts are upper bounds
+        between measurements). Bytes of connections being closed count until
+        they are freed, so that what the server and its kernel hold stays within
+        the budget plus what one event-loop iteration writes; while they do, a
+        connection that starts holding bytes is closed too.
         """
-        for connection, held in self._held.items():  # exact sizes before choosing
-            self._resize(held, connection.transport.get_write_buffer_size())
+        self._over_budget = False
+        for connection, state in list(self._conns.items()):
+            if state.unacked:
+                self._measure(connection, state)
         budget = self._owner_bytes
         if budget is not None:
             for owner in [o for o, total in self._owner_held.items() if total > budget]:
@@ -501,15 +524,15 @@ class _Outbox:
         """CLOSE-9: close the connection (of ``owner``, or any) holding the most and not yet
         being closed; ``False`` when there is none."""
         candidates = [
-            h
-            for h in self._held.values()
-            if not h.closing and h.size and (owner is None or h.owner == owner)
+            state
+            for state in self._conns.values()
+            if not state.closing and state.unacked and (owner is None or state.owner == owner)
         ]
         if not candidates:
             return False
-        held = max(candidates, key=lambda h: h.size)
-        held.closing = True  # whatever slow_consumer does, it is not chosen twice
-        self.slow_consumer(held.conn_id, reason=reason)
+        state = max(candidates, key=lambda candidate: candidate.unacked)
+        state.closing = True  # whatever slow_consumer does, it is not chosen twice
+        self.slow_consumer(state.conn_id, reason=reason)
         return True
 
 
@@ -523,20 +546,6 @@ def _socket_fd(connection: ServerConnection) -> int:
         return -1
     sock = connection.transport.get_extra_info("socket")
     return -1 if sock is None else int(sock.fileno())
-
-
-def _taken_by_peer(held: _Held, size: int) -> int:
-    """CLOSE-7, CLOSE-8: bytes the peer has taken since ``held`` was first seen (plus a
-    constant): what left the transport, less what still waits in the socket's send queue."""
-    taken = held.written - size
-    if held.fd >= 0 and _OUTQ is not None:
-        try:
-            queued = fcntl.ioctl(held.fd, _OUTQ, b"\0\0\0\0")
-        except OSError:
-            held.fd = -1
-        else:
-            taken -= int.from_bytes(queued, sys.byteorder, signed=True)
-    return taken
 
 
 class ReferenceServer:
