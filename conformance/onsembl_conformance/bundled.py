@@ -31,6 +31,8 @@ FAST_PROFILE: dict[str, Any] = {
     "identify_timeout_s": 1,
     "refresh_window_s": 2,
     "max_queue": 3,
+    "max_queue_bytes": 98304,  # CMD-20: two commands of 40 KiB pending, not three
+    "max_owner_queue_bytes": 131072,  # less than two agents' queues (CMD-20)
     "allowed_origins": ["https://dashboard.example"],
     "heartbeat": {"interval_s": 1, "timeout_s": 2.5},
     "limits": {
@@ -42,6 +44,12 @@ FAST_PROFILE: dict[str, Any] = {
             "terminal:output": {"per_minute": 300, "per_hour": 10000},
             "heartbeat:ping": {"per_minute": 40},
         },
+    },
+    "outbound": {  # CLOSE-7..CLOSE-9: reached by the suite's pushes within a few seconds
+        "stall_s": 2,
+        "connection_bytes": 10 * 1024 * 1024,
+        "owner_bytes": 24 * 1024 * 1024,
+        "server_bytes": 48 * 1024 * 1024,
     },
 }
 """Limits and timings of the bundled server the suite starts itself: short enough

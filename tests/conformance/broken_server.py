@@ -514,6 +514,7 @@ def _() -> None:
 
 # Faults of the checks' other areas live in modules of their own; importing them
 # registers them.
+import faults_budgets  # noqa: E402, F401
 import faults_commands  # noqa: E402, F401
 import faults_messages  # noqa: E402, F401
 import faults_tokens  # noqa: E402, F401

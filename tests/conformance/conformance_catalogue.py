@@ -9,6 +9,7 @@ which a failed SHOULD fails the run.
 
 from __future__ import annotations
 
+import faults_budgets
 import faults_commands
 import faults_messages
 import faults_tokens
@@ -86,4 +87,5 @@ CATALOGUE += (
     + faults_commands.CATALOGUE
     + faults_wrappers.CATALOGUE
     + faults_tokens.CATALOGUE
+    + faults_budgets.CATALOGUE
 )

@@ -52,8 +52,17 @@ def alternative_profile() -> dict[str, Any]:
 def test_the_profile_differs_from_the_bundled_one_everywhere() -> None:
     """Every key the bundled profile sets has another value here, and ``output`` is on."""
     alternative = load_profile(PROFILE).as_dict()
-    for key in ("max_message_bytes", "identify_timeout_s", "refresh_window_s", "max_queue"):
+    for key in (
+        "max_message_bytes",
+        "identify_timeout_s",
+        "refresh_window_s",
+        "max_queue",
+        "max_queue_bytes",
+        "max_owner_queue_bytes",
+    ):
         assert alternative[key] != FAST_PROFILE[key], key
+    for key, value in FAST_PROFILE["outbound"].items():
+        assert alternative["outbound"][key] != value, key
     assert alternative["allowed_origins"] != FAST_PROFILE["allowed_origins"]
     assert alternative["heartbeat"] != FAST_PROFILE["heartbeat"]
     for scope in ("global", "connection"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from onsembl_conformance.checks import (  # noqa: F401  (imported to register)
     auth,
+    backlog,
     batch,
     close,
     commands,
@@ -12,6 +13,7 @@ from onsembl_conformance.checks import (  # noqa: F401  (imported to register)
     ident,
     presence,
     properties,
+    queue_bytes,
     rate,
     refresh,
     roles,
