@@ -211,8 +211,13 @@ class _Outbox:
         self._held: dict[ServerConnection, _Conn] = {}
         """Connections whose transport buffer is not empty: watched for stalls."""
         self._held_total = 0
-        self._owner_held: dict[str, int] = {}
-        self._over_budget = False
+        """The ``unacked`` of every connection added up: an upper bound between measurements."""
+        budgets = [b for b in (self._owner_bytes, self._server_bytes) if b is not None]
+        self._trigger = min(budgets) if budgets else sys.maxsize
+        """Below this total no budget can be over: nothing to look at."""
+        self._slack = max(MEASURE_EVERY_BYTES * 16, self._trigger // 8)
+        self._next_check = self._trigger
+        """The total at which :meth:`_enforce_budgets` runs next."""
         self._watch: asyncio.TimerHandle | None = None
         self._batch = profile.output_batch
         self._compress = profile.output_compress
@@ -319,6 +324,7 @@ class _Outbox:
         batching = self._batch
         conns = self._conns
         measure_every = MEASURE_EVERY_BYTES
+        flushed = 0
         for connection, frames in pending.items():
             protocol = connection.protocol
             if protocol.state is not State.OPEN:
@@ -330,20 +336,25 @@ class _Outbox:
                 transport = connection.transport
                 transport.write(out)
                 state = conns.get(connection)
-                if state is not None:  # CLOSE-7..CLOSE-9
-                    state.sent += len(out)
+                if state is not None:  # CLOSE-7..CLOSE-9: a few additions while it keeps up
+                    written = len(out)
+                    state.sent += written
                     size = transport.get_write_buffer_size()
                     if size or state.buffered or state.sent - state.measured_at >= measure_every:
                         self._measure(connection, state, size)
                     else:
-                        self._count(state, len(out))
+                        state.unacked += written
+                        flushed += written
             except Exception:  # CLOSE-5; a connection failing must not stop the others
                 task = asyncio.get_running_loop().create_task(
                     connection.close(CloseCode.INTERNAL_ERROR, "internal error")
                 )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-        if self._over_budget:
+        total = self._held_total = self._held_total + flushed
+        if total > self.max_held_total:
+            self.max_held_total = total
+        if total >= self._next_check:
             self._enforce_budgets()
 
     def _batched(self, frames: list[bytes]) -> list[bytes]:
@@ -427,7 +438,6 @@ class _Outbox:
         if state.owner is None:
             session = self._server.core.sessions.get(state.conn_id)
             if session is not None:
-                self._count(state, -state.unacked)  # moves to its owner's total
                 state.owner = session.owner
         self._count(state, size + queued - state.unacked)
         state.measured_at = state.sent
@@ -444,24 +454,15 @@ class _Outbox:
         state.buffered = size
 
     def _count(self, state: _Conn, delta: int) -> None:
-        """Keep the owner's and the server's totals the sum of their connections' ``unacked``."""
+        """Keep the total the sum of the connections' ``unacked``; a fall lowers the next check."""
         if not delta:
             return
         state.unacked += delta
-        self._held_total += delta
-        if self._held_total > self.max_held_total:
-            self.max_held_total = self._held_total
-        if self._server_bytes is not None and self._held_total > self._server_bytes:
-            self._over_budget = True
-        owner = state.owner
-        if owner is not None:
-            total = self._owner_held.get(owner, 0) + delta
-            if total:
-                self._owner_held[owner] = total
-            else:
-                del self._owner_held[owner]
-            if self._owner_bytes is not None and total > self._owner_bytes:
-                self._over_budget = True
+        total = self._held_total = self._held_total + delta
+        if total > self.max_held_total:
+            self.max_held_total = total
+        if delta < 0 and self._next_check > total + self._slack:
+            self._next_check = max(self._trigger, total + self._slack)
 
     def _schedule_watch(self) -> None:
         loop = asyncio.get_running_loop()
@@ -488,52 +489,56 @@ class _Outbox:
                 self.slow_consumer(
                     state.conn_id, reason=f"read nothing for {now - state.progress_at:.1f}s"
                 )
-        if self._over_budget:
+        if self._held_total >= self._next_check:
             self._enforce_budgets()
         if self._held:
             self._schedule_watch()
 
     def _enforce_budgets(self) -> None:
-        """CLOSE-9: while an owner's or the server's unacknowledged bytes are over their budget,
-        close that owner's (or any) connections holding bytes, the one holding the most first.
+        """CLOSE-9: an owner's (the server's) connections over its budget are closed, those
+        holding the most first.
 
-        Everything counted is measured first (the counts are upper bounds
-        between measurements). Bytes of connections being closed count until
-        they are freed, so that what the server and its kernel hold stays within
-        the budget plus what one event-loop iteration writes; while they do, a
-        connection that starts holding bytes is closed too.
+        Runs only when the total of the (upper-bound) counts reaches
+        ``_next_check``: at least the smallest budget, then an eighth of it
+        above the total found, so that many owners each within its budget do
+        not make every write measure them all. Everything counted is measured
+        first. Connections are closed, the one holding the most first, until
+        those not being closed no longer exceed the budget, and so is, while
+        the scope is over its budget, every connection of it behind by more
+        than a 256th of the budget: a reader that keeps up has less than that
+        in flight and stays. Bytes of connections being closed still count
+        until they are freed (behind the backlog, or ``close_timeout_s`` after
+        the close), so that what the server and its kernel hold stays near the
+        budget whatever is attempted.
         """
-        self._over_budget = False
         for connection, state in list(self._conns.items()):
             if state.unacked:
                 self._measure(connection, state)
-        budget = self._owner_bytes
-        if budget is not None:
-            for owner in [o for o, total in self._owner_held.items() if total > budget]:
-                while self._owner_held.get(owner, 0) > budget:
-                    if not self._close_largest(owner, f"the owner's unsent bytes over {budget}"):
-                        break
-        budget = self._server_bytes
-        if budget is not None:
-            while self._held_total > budget:
-                if not self._close_largest(None, f"the server's unsent bytes over {budget}"):
-                    break
-        self._over_budget = False
+        if self._owner_bytes is not None:
+            owners: dict[str, list[_Conn]] = {}
+            for state in self._conns.values():
+                if state.unacked and state.owner is not None:
+                    owners.setdefault(state.owner, []).append(state)
+            for states in owners.values():
+                self._close_over(states, self._owner_bytes, "the owner's")
+        if self._server_bytes is not None:
+            self._close_over(list(self._conns.values()), self._server_bytes, "the server's")
+        self._next_check = max(self._trigger, self._held_total + self._slack)
 
-    def _close_largest(self, owner: str | None, reason: str) -> bool:
-        """CLOSE-9: close the connection (of ``owner``, or any) holding the most and not yet
-        being closed; ``False`` when there is none."""
-        candidates = [
-            state
-            for state in self._conns.values()
-            if not state.closing and state.unacked and (owner is None or state.owner == owner)
-        ]
-        if not candidates:
-            return False
-        state = max(candidates, key=lambda candidate: candidate.unacked)
-        state.closing = True  # whatever slow_consumer does, it is not chosen twice
-        self.slow_consumer(state.conn_id, reason=reason)
-        return True
+    def _close_over(self, states: list[_Conn], budget: int, whose: str) -> None:
+        """CLOSE-9: close connections among ``states`` until they keep within ``budget``."""
+        total = sum(state.unacked for state in states)
+        if total <= budget:
+            return
+        kept = sorted((s for s in states if not s.closing and s.unacked), key=lambda s: -s.unacked)
+        open_total = sum(state.unacked for state in kept)
+        behind = max(MEASURE_EVERY_BYTES, budget // 256)
+        for state in kept:
+            if open_total <= budget and state.unacked < behind:
+                break  # a reader that keeps up stays, unless the open ones alone are over
+            state.closing = True  # whatever slow_consumer does, it is not chosen twice
+            self.slow_consumer(state.conn_id, reason=f"{whose} unsent bytes over {budget}")
+            open_total -= state.unacked
 
 
 _OUTQ = getattr(termios, "TIOCOUTQ", None)
