@@ -164,6 +164,11 @@ class _Conn:
     judged again."""
 
 
+SLOW_CLOSE_GRACE_S = 10.0
+"""CLOSE-7: a slow consumer's close frame waits behind its backlog at least ``outbound.stall_s``
+and this long before the connection is dropped, so that a client that paused reading for
+less than ``stall_s`` (CLOSE-8) still reads it (CLOSE-6)."""
+
 MEASURE_EVERY_BYTES = 64 * 1024
 """A connection whose transport buffer is empty is measured after this many bytes written."""
 
@@ -417,6 +422,9 @@ class _Outbox:
         state = None if connection is None else self._conns.get(connection)
         if state is not None:
             state.closing = True
+        if connection is not None:  # CLOSE-7: a reader back within stall_s finds the close
+            grace = (self._stall_s or 0.0) + SLOW_CLOSE_GRACE_S
+            connection.close_timeout = max(connection.close_timeout or 0.0, grace)
         self.close(conn_id, CloseCode.GOING_AWAY, SLOW_CONSUMER_REASON)
 
     # -- held bytes: stalls and budgets (CLOSE-7..CLOSE-9) ----------------------------
