@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
@@ -24,6 +26,10 @@ from onsembl_spec.profile import profile_from_mapping
 from onsembl_spec.tokens import mint
 from onsembl_spec.validation import validate
 from onsembl_spec.wire import now_timestamp
+
+HERE = os.path.dirname(__file__)
+if HERE not in sys.path:  # server_process.py, shared by the attack tests
+    sys.path.insert(0, HERE)
 
 SECRET = "reference-server-test-secret-0123456789"
 TIMEOUT = 10.0

@@ -21,17 +21,16 @@ import base64
 import contextlib
 import gzip
 import json
-import os
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from server_process import serve
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -250,43 +249,6 @@ def test_log_names_the_abuser_once_a_second_with_counts() -> None:
 # ------------------------------------------------------------------ attacks on a real server
 
 
-@dataclass
-class Subprocess:
-    """``onsembl serve`` in a process of its own: its CPU time is the server's alone."""
-
-    popen: subprocess.Popen[str]
-    url: str
-    log: Path
-
-    def cpu_seconds(self) -> float:
-        stat = Path(f"/proc/{self.popen.pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def records(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
-
-
-@contextlib.contextmanager
-def serve(tmp_path: Path, profile: dict[str, Any]) -> Iterator[Subprocess]:
-    path = tmp_path / "profile.yaml"
-    path.write_text(yaml.safe_dump(profile), encoding="utf-8")
-    log = tmp_path / "security.log"
-    command = [
-        sys.executable, "-m", "onsembl_spec", "serve", "--port", "0", "--jwt-secret", SECRET,
-        "--profile", str(path), "--log-file", str(log),
-    ]  # fmt: skip
-    popen = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert popen.stdout is not None
-        line = popen.stdout.readline()
-        assert line.startswith("listening on "), line
-        yield Subprocess(popen, line.split()[-1], log)
-    finally:
-        popen.terminate()
-        popen.wait(timeout=30)
-
-
 async def client(url: str, owner: str) -> ClientConnection:
     return await connect(
         f"{url}?token={mint(SECRET, owner)}",
@@ -382,7 +344,7 @@ async def test_inflation_attack_costs_a_bounded_frame(tmp_path: Path) -> None:
     frame (measured: 300 ms before the fix, 5 ms after), each is closed 1009, and a legitimate
     exchange meanwhile stays under 50 ms (before: 290 ms to 1.4 s)."""
     frame = json.dumps(encode_batch([padded(1048576 - 64)] * 100, timestamp=TS))
-    with serve(tmp_path, {}) as server:
+    with serve(tmp_path, {}, SECRET) as server:
         async with exchanging(server.url) as exchange:
             await asyncio.sleep(0.3)
             cpu = server.cpu_seconds()
@@ -432,7 +394,7 @@ async def test_flood_of_frames_within_the_budget_delays_others_by_a_frame(
     a legitimate exchange stays under 50 ms (measured, before the server yielded after a
     costly frame: p50 61 ms, max 140 ms; after: p50 18 ms, max 32 ms)."""
     frame = json.dumps(encode_batch([padded(10485)] * 100, timestamp=TS))
-    with serve(tmp_path, {}) as server:
+    with serve(tmp_path, {}, SECRET) as server:
         async with exchanging(server.url) as exchange:
             await asyncio.sleep(0.3)
             cpu = server.cpu_seconds()
@@ -498,7 +460,7 @@ async def test_one_owner_cannot_lock_the_others_out(tmp_path: Path) -> None:
     legitimate agent's output are accepted, the exchange stays under 50 ms, and the log names
     the abuser, counting every refusal (before: another owner refused RATE_LIMIT, nothing
     logged of the abuser)."""
-    with serve(tmp_path, LOCKOUT_PROFILE) as server:
+    with serve(tmp_path, LOCKOUT_PROFILE, SECRET) as server:
         async with exchanging(server.url) as exchange:
             results = await asyncio.gather(*(abuse(server.url, 4) for _ in range(20)))
             victim = await client(server.url, "victim")
@@ -506,7 +468,7 @@ async def test_one_owner_cannot_lock_the_others_out(tmp_path: Path) -> None:
             answer = json.loads(await victim.recv())
             await victim.close()
             await asyncio.sleep(1.2)  # the log's interval ends: its counted records are written
-        records = server.records()
+        records = server.log_records()
     print(f"lockout: {answer['type']}, {len(records)} log records, {latencies(exchange)}")
     assert sum(refused for refused, _ in results) == 15
     sent = sum(n for refused, n in results if not refused)
@@ -569,7 +531,7 @@ async def test_a_storm_of_handshakes_is_admitted_between_the_others_frames(
     (``app._Admission``) and a legitimate exchange, one output every 20 ms, stays under 50 ms
     (before: 80 to 100 ms at the worst here, 150 to 950 ms with 1,010 at once)."""
     storms: list[bytes] = []
-    with serve(tmp_path, STORM_PROFILE) as server:
+    with serve(tmp_path, STORM_PROFILE, SECRET) as server:
         async with exchanging(server.url, every_s=0.02) as exchange:
             await asyncio.sleep(0.3)
             for owners in (1, 300, 1, 300):

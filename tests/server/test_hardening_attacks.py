@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from server_process import ServerProcess, serve
 from websockets.asyncio.client import ClientConnection, connect
 
 from onsembl_spec.tokens import mint
@@ -97,64 +95,8 @@ asyncio.run(main())
 """
 
 
-@dataclass
-class Server:
-    """``onsembl serve`` as a process: its URL, its log file, its memory."""
-
-    popen: subprocess.Popen[str]
-    url: str
-    log: Path
-    stderr: Path
-
-    def status(self, key: str) -> int:
-        """A ``/proc/PID/status`` figure in bytes (``VmRSS``, ``VmHWM``)."""
-        for line in Path(f"/proc/{self.popen.pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) * 1024
-        raise AssertionError(f"no {key}")
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            self.popen.wait(30)
-
-    def log_records(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log.read_text().splitlines()]
-
-
 @contextmanager
-def serve(
-    tmp_path: Path, profile: dict[str, Any], *, nofile: int | None = None, log_file: bool = True
-) -> Iterator[Server]:
-    """Start ``onsembl serve`` with ``profile`` (and at most ``nofile`` descriptors)."""
-    profile_path = tmp_path / "profile.yaml"
-    profile_path.write_text(yaml.safe_dump(profile))
-    log = tmp_path / "security.log"
-    stderr = tmp_path / "stderr.txt"
-    argv = [sys.executable, "-m", "onsembl_spec", "serve", "--port", "0",
-            "--jwt-secret", SECRET, "--profile", str(profile_path)]  # fmt: skip
-    if log_file:
-        argv += ["--log-file", str(log)]
-
-    def limit() -> None:
-        if nofile is not None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-
-    with stderr.open("w") as err:
-        popen = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, text=True,
-                                 preexec_fn=limit)  # fmt: skip
-    assert popen.stdout is not None
-    line = popen.stdout.readline()
-    assert line.startswith("listening on "), line
-    server = Server(popen, line.split()[-1], log if log_file else stderr, stderr)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@contextmanager
-def probe(server: Server) -> Iterator[list[float]]:
+def probe(server: ServerProcess) -> Iterator[list[float]]:
     """A legitimate owner's agent and dashboard exchanging output every 20 ms, in a process of
     their own; the latencies (seconds) are filled in when the block ends."""
     process = subprocess.Popen(
@@ -230,7 +172,7 @@ def output(agent_id: str, n: int, size: int) -> str:
     )  # fmt: skip
 
 
-def settle(server: Server) -> int:
+def settle(server: ServerProcess) -> int:
     """The server's RSS once it is idle again."""
     time.sleep(0.5)
     return server.status("VmRSS")
@@ -269,7 +211,7 @@ def test_queued_commands_of_one_owner_stay_within_the_budget(tmp_path: Path) -> 
         for ws in (*agents, dashboard):
             await ws.close()
 
-    with serve(tmp_path, profile) as server:
+    with serve(tmp_path, profile, SECRET) as server:
         before = settle(server)
         with probe(server) as latencies:
             asyncio.run(attack(server.url))
@@ -318,7 +260,7 @@ def test_dashboards_that_do_not_read_stay_within_the_owner_budget(tmp_path: Path
             closes.append((received.code, received.reason) if received else (None, ""))
         await agent.close()
 
-    with serve(tmp_path, profile) as server:
+    with serve(tmp_path, profile, SECRET) as server:
         before = settle(server)
         with probe(server) as latencies:
             asyncio.run(attack(server.url))
@@ -359,7 +301,7 @@ def test_a_dashboard_reading_a_burst_is_not_cut_off(tmp_path: Path) -> None:
             await agent.send(output("a1", n, 256 * 1024 - 200))
         await asyncio.wait_for(reading, 60)
 
-    with serve(tmp_path, {"limits": NO_LIMITS}) as server, probe(server) as latencies:
+    with serve(tmp_path, {"limits": NO_LIMITS}, SECRET) as server, probe(server) as latencies:
         asyncio.run(burst(server.url))
     assert (close, got) == ([], list(range(200)))
     assert_fast(latencies)
@@ -373,7 +315,7 @@ def test_descriptor_exhaustion_is_one_log_line_an_interval(tmp_path: Path) -> No
     credentials held 3 s), ``accept()`` fails hundreds of times a second. Before: a traceback
     each on stderr (7,299 in 8 s). Now: one ``accept_failed`` line, its count at the interval's
     end; connections already open keep working throughout, and new ones are accepted after."""
-    with serve(tmp_path, {"limits": NO_LIMITS}, nofile=128, log_file=False) as server:
+    with serve(tmp_path, {"limits": NO_LIMITS}, SECRET, nofile=128, log_file=False) as server:
         port = int(server.url.rsplit(":", 1)[1].split("/")[0])
         with probe(server) as latencies:
             held = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
@@ -434,7 +376,7 @@ def test_tokenless_handshakes_are_aggregated_in_the_log(tmp_path: Path) -> None:
             await asyncio.gather(*(one() for _ in range(start, min(total, start + 25))))
         return done
 
-    with serve(tmp_path, {"limits": NO_LIMITS}) as server:
+    with serve(tmp_path, {"limits": NO_LIMITS}, SECRET) as server:
         port = int(server.url.rsplit(":", 1)[1].split("/")[0])
         with probe(server) as latencies:
             started = time.perf_counter()
