@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import yaml
 
-from onsembl_spec.errors import SuiteError
+from onsembl_conformance.errors import SuiteError
 
 FAST_PROFILE: dict[str, Any] = {
     "max_message_bytes": 65536,

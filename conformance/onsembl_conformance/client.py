@@ -28,7 +28,8 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from onsembl_conformance.budget import BudgetExceeded, ConnectionBudget
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, InflateLimitError, WireError
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive
+from onsembl_spec.errors import InflateLimitError, WireError
 from onsembl_spec.validation import check as check_message
 from onsembl_spec.validation import parse_json
 from onsembl_spec.wire import decode_compressed, message_text, now_timestamp

@@ -33,9 +33,9 @@ from onsembl_conformance.client import (
 )
 from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.transcript import Transcript
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_spec.profile import Profile, profile_from_mapping
 from onsembl_spec.wire import now_timestamp
 
@@ -163,9 +163,10 @@ class CheckContext:
         """The token of ``recipe`` from the run's issuer (issue 10); the transcript stores the
         recipe wherever the token appears, whoever made it (a token command's too).
 
-        :class:`~onsembl_spec.errors.TokenUnavailable` (the check is skipped, saying why)
-        when the issuer cannot make that kind; :class:`~onsembl_spec.errors.TokenCommandError`
-        when ``--token-command`` fails (the check ends in an error).
+        :class:`~onsembl_conformance.errors.TokenUnavailable` (the check is skipped, saying
+        why) when the issuer cannot make that kind;
+        :class:`~onsembl_conformance.errors.TokenCommandError` when ``--token-command`` fails
+        (the check ends in an error).
         """
         pooled = self._from_pool(recipe)
         if pooled is not None:

@@ -26,10 +26,10 @@ Three modes, chosen by ``onsembl check`` / ``onsembl replay`` flags
   lifetimes), a future ``nbf``, or a token that is signed but malformed (AUTH-4,
   AUTH-8, AUTH-12, AUTH-14, AUTH-13).
 
-:meth:`TokenIssuer.issue` raises :class:`~onsembl_spec.errors.TokenUnavailable` (a
+:meth:`TokenIssuer.issue` raises :class:`~onsembl_conformance.errors.TokenUnavailable` (a
 :class:`CheckSkipped`: the check is skipped with the reason, and the report counts the
 requirements left unchecked) for a token the issuer cannot make, and
-:class:`~onsembl_spec.errors.TokenCommandError` when the command fails (the check ends
+:class:`~onsembl_conformance.errors.TokenCommandError` when the command fails (the check ends
 in an ``error``, never a FAIL; in the preflight, exit 2).
 """
 
@@ -52,9 +52,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from onsembl_conformance.errors import TokenCommandError, TokenUnavailable
 from onsembl_conformance.recipes import PUBLIC_KEY_KINDS, Signer, TokenRecipe, hs256
 from onsembl_conformance.sanitize import clean
-from onsembl_spec.errors import TokenCommandError, TokenUnavailable, UsageError
+from onsembl_spec.errors import UsageError
 from onsembl_spec.tokens import (
     PrivateKey,
     describe_key,

@@ -26,6 +26,13 @@ from hypothesis.errors import Flaky, FlakyFailure, Unsatisfiable
 from onsembl_conformance import transcript as transcripts
 from onsembl_conformance.baseline import Baseline, compare
 from onsembl_conformance.context import CheckContext, SuiteConfig
+from onsembl_conformance.errors import (
+    CheckFailure,
+    CheckInconclusive,
+    CheckSkipped,
+    TokenCommandError,
+    TokenUnavailable,
+)
 from onsembl_conformance.events import (
     EXIT_CONFORMANT,
     EXIT_FAILED,
@@ -42,14 +49,7 @@ from onsembl_conformance.events import (
 )
 from onsembl_conformance.registry import CheckSpec, all_checks
 from onsembl_conformance.sanitize import clean
-from onsembl_spec.errors import (
-    CheckFailure,
-    CheckInconclusive,
-    CheckSkipped,
-    TokenCommandError,
-    TokenUnavailable,
-    UsageError,
-)
+from onsembl_spec.errors import UsageError
 from onsembl_spec.spec import requirement, requirements
 
 CHECK_TIME_LIMIT = 120.0

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 from onsembl_conformance.baseline import BaselineOutcome
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import CheckSpec
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.spec import Requirement
 
 STATUSES = ("passed", "failed", "skipped", "error")

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, assume, settings
 from hypothesis.errors import HypothesisDeprecationWarning
 
 from onsembl_conformance.context import CheckContext
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, ExampleDiscarded
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, ExampleDiscarded
 
 T = TypeVar("T")
 

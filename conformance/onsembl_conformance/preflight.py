@@ -41,9 +41,9 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from onsembl_conformance.connection import ConnectionSettings
 from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
+from onsembl_conformance.errors import SuiteError, TokenCommandError, TokenUnavailable
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.sanitize import clean
-from onsembl_spec.errors import SuiteError, TokenCommandError, TokenUnavailable
 from onsembl_spec.wire import now_timestamp
 
 MAX_QUOTA_WAIT = 65.0

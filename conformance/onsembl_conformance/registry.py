@@ -1,8 +1,8 @@
 """The registry of checks: plain async functions tagged with the requirement IDs they verify.
 
 A check has one signature, ``async def check_x(ctx: CheckContext) -> None``; it
-raises :class:`onsembl_spec.errors.CheckFailure` naming the requirement that
-failed, or :class:`onsembl_spec.errors.CheckSkipped` when it cannot apply.
+raises :class:`onsembl_conformance.errors.CheckFailure` naming the requirement that
+failed, or :class:`onsembl_conformance.errors.CheckSkipped` when it cannot apply.
 """
 
 from __future__ import annotations

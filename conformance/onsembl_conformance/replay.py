@@ -18,11 +18,12 @@ from onsembl_conformance.connection import ConnectionSettings
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
 from onsembl_conformance.engine import Engine
+from onsembl_conformance.errors import TranscriptError
 from onsembl_conformance.events import CheckResult
 from onsembl_conformance.preflight import parse_url, preflight
 from onsembl_conformance.registry import get_check
 from onsembl_conformance.runner import _global_per_minute, use_hypothesis_home
-from onsembl_spec.errors import TranscriptError, UsageError
+from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import Profile, profile_from_mapping
 
 

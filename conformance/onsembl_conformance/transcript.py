@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from onsembl_conformance.errors import TranscriptError
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.sanitize import redact, redact_known, redact_known_bytes
-from onsembl_spec.errors import TranscriptError
 
 FORMAT = "onsembl-transcript/1"
 """Unchanged by the bounds: ``dropped_events``/``dropped_bytes`` are optional additions."""

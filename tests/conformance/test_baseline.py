@@ -12,9 +12,10 @@ from conformance_support import broken_command, onsembl
 from onsembl_conformance.baseline import Baseline, BaselineEntry, load_baseline
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.engine import Engine
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.events import RunSummary
 from onsembl_conformance.registry import CheckSpec
-from onsembl_spec.errors import CheckFailure, UsageError
+from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import Profile
 
 

@@ -17,8 +17,8 @@ import pytest_asyncio
 
 from onsembl_conformance.budget import Budget, BudgetExceeded, WindowLog, counted_types, margin
 from onsembl_conformance.context import CheckContext, SuiteConfig, message
+from onsembl_conformance.errors import CheckInconclusive
 from onsembl_server.app import ReferenceServer, ServerConfig
-from onsembl_spec.errors import CheckInconclusive
 from onsembl_spec.profile import Profile, Window, profile_from_mapping
 from onsembl_spec.wire import encode_batch, encode_compressed
 

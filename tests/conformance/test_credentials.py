@@ -20,6 +20,7 @@ from onsembl_conformance.credentials import (
     SecretIssuer,
     parse_claims,
 )
+from onsembl_conformance.errors import TokenCommandError, TokenUnavailable
 from onsembl_conformance.recipes import (
     CLAIM_KINDS,
     KINDS,
@@ -27,7 +28,7 @@ from onsembl_conformance.recipes import (
     PUBLIC_KEY_KINDS,
     TokenRecipe,
 )
-from onsembl_spec.errors import TokenCommandError, TokenUnavailable, UsageError
+from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import Profile
 from onsembl_spec.tokens import TokenError, Verifier, load_public_key, public_pem, verify
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.engine import Engine, select
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.events import CheckResult
 from onsembl_conformance.registry import CheckSpec, all_checks
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.profile import Profile
 
 

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.engine import Engine
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_conformance.events import CheckResult, RunSummary
 from onsembl_conformance.hypo import Bridge, property_settings, run_property
 from onsembl_conformance.registry import CheckFunction, CheckSpec
 from onsembl_conformance.reporters import ConsoleReporter, HtmlReporter, JsonReporter
 from onsembl_conformance.reporters.junit import junit_tree
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_spec.profile import Profile
 
 

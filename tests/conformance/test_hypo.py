@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onsembl_conformance.context import CheckContext, SuiteConfig
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive
 from onsembl_conformance.hypo import Bridge, run_property
-from onsembl_spec.errors import CheckFailure, CheckInconclusive
 from onsembl_spec.profile import Profile, profile_from_mapping
 
 

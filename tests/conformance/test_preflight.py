@@ -22,8 +22,8 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, start_server
+from onsembl_conformance.errors import SuiteError
 from onsembl_conformance.preflight import _global_retry_after, parse_url
-from onsembl_spec.errors import SuiteError
 
 SECRET = "the-real-secret-of-the-server-with-32-bytes"
 

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from onsembl_conformance.context import CheckContext, SuiteConfig
 from onsembl_conformance.engine import Engine
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.events import RunFinished
 from onsembl_conformance.registry import CheckSpec
 from onsembl_conformance.reporters import ConsoleReporter, HtmlReporter, JsonReporter
 from onsembl_conformance.reporters.junit import JunitReporter
 from onsembl_conformance.sanitize import JWT_PATTERN, REDACTED, clean, clean_block, redact
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.profile import Profile
 
 TOKEN = jwt.encode({"sub": "alice", "exp": 4102444800}, "k" * 32, algorithm="HS256")

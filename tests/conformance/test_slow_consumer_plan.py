@@ -11,7 +11,7 @@ from onsembl_conformance.checks.slow_consumer import (
     QUOTA_MARGIN,
     push_plan,
 )
-from onsembl_spec.errors import CheckSkipped
+from onsembl_conformance.errors import CheckSkipped
 from onsembl_spec.profile import Profile, profile_from_mapping
 
 PROFILES = {

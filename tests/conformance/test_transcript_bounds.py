@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from onsembl_conformance import client
 from onsembl_conformance import transcript as transcripts
 from onsembl_conformance.context import CheckContext, SuiteConfig
+from onsembl_conformance.errors import CheckInconclusive, TranscriptError
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.sanitize import JWT_PATTERN, REDACTED
 from onsembl_conformance.transcript import (
@@ -34,7 +35,6 @@ from onsembl_conformance.transcript import (
     Transcript,
     event_size,
 )
-from onsembl_spec.errors import CheckInconclusive, TranscriptError
 from onsembl_spec.profile import profile_from_mapping
 
 SECRET = "s" * 32

@@ -8,7 +8,7 @@ from typing import Any
 
 from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import message
-from onsembl_spec.errors import CheckFailure
+from onsembl_conformance.errors import CheckFailure
 
 PACE_MARGIN_S = 0.1
 """Room left between the checker's clock and the server's when a one-second window slides."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 from onsembl_conformance.client import describe
 from onsembl_conformance.connection import NO_ORIGIN
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure, CheckSkipped, TokenUnavailable
 from onsembl_conformance.recipes import NUMERIC_DATE_KINDS, TokenRecipe
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, CheckSkipped, TokenUnavailable
 
 FOREIGN_ORIGIN = "https://evil.example"
 

@@ -35,8 +35,8 @@ from onsembl_conformance.checks.slow_consumer import (
 )
 from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, CheckSkipped
 
 MiB = 1024 * 1024
 MAX_TARGET = 16 * MiB

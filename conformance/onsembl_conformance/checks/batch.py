@@ -7,8 +7,8 @@ from typing import Any
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure, CheckSkipped
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, CheckSkipped
 from onsembl_spec.profile import Profile
 
 

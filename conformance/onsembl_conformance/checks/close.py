@@ -6,8 +6,8 @@ import asyncio
 import os
 
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 
 @check("CLOSE-1", tags=("quick",))

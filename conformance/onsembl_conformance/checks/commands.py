@@ -7,8 +7,8 @@ import asyncio
 from onsembl_conformance.checks._flows import executes, finish, refused, request, status_for
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 MAX_QUEUE_REQUESTS = 22
 """Most requests the QUEUE_FULL check sends (``max_queue`` up to 20, as before)."""
@@ -115,7 +115,7 @@ async def check_queue_full(ctx: CheckContext) -> None:
     windows = ctx.profile.type_windows("command:request") or ctx.profile.connection_windows()
     room = min([MAX_QUEUE_REQUESTS] + [w.limit for w in windows if w.seconds > 1])
     if limit + 2 > room:
-        from onsembl_spec.errors import CheckSkipped
+        from onsembl_conformance.errors import CheckSkipped
 
         raise CheckSkipped(
             f"max_queue {limit} needs {limit + 2} requests; the request limits let a check send"

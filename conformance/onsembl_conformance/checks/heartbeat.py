@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.profile_hints import hint
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 
 @check("HB-1", tags=("quick",))
@@ -29,7 +29,7 @@ async def check_silent_connection(ctx: CheckContext) -> None:
     """A silent connection gets a ping after interval_s and a close 1001 after timeout_s."""
     interval, timeout = ctx.profile.heartbeat_interval_s, ctx.profile.heartbeat_timeout_s
     if timeout > 30 and not ctx.config.deep:
-        from onsembl_spec.errors import CheckSkipped
+        from onsembl_conformance.errors import CheckSkipped
 
         raise CheckSkipped(f"heartbeat timeout {timeout:g}s needs --deep")
     conn, _ = await ctx.dashboard(auto_pong=False)
@@ -61,7 +61,7 @@ async def check_any_message_is_sign_of_life(ctx: CheckContext) -> None:
     """Invalid messages keep a connection alive; WebSocket Ping frames do not."""
     timeout = ctx.profile.heartbeat_timeout_s
     if timeout > 30 and not ctx.config.deep:
-        from onsembl_spec.errors import CheckSkipped
+        from onsembl_conformance.errors import CheckSkipped
 
         raise CheckSkipped(f"heartbeat timeout {timeout:g}s needs --deep")
     alive, _ = await ctx.dashboard(auto_pong=False)

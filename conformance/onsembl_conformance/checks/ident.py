@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.profile_hints import hint
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 
 def expect_code(reply: dict[str, object], code: str, requirement: str) -> None:

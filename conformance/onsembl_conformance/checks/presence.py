@@ -5,8 +5,8 @@ from __future__ import annotations
 from onsembl_conformance.checks._flows import executes, finish, request, status_for
 from onsembl_conformance.client import Predicate, describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 
 def about(agent_id: str, status: str | None = None) -> Predicate:

@@ -18,9 +18,9 @@ from onsembl_conformance.checks.validation import (
 )
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.hypo import Bridge, property_settings, run_property
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.strategies import Mutation, client_message, mutation
 from onsembl_spec.wire import encode_compressed, message_text
 

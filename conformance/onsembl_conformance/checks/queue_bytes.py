@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from onsembl_conformance.checks._flows import executes, refused, request
 from onsembl_conformance.client import Connection
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckSkipped
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckSkipped
 from onsembl_spec.profile import Profile
 
 ARG_BYTES = 4096

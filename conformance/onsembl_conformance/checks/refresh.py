@@ -6,8 +6,8 @@ import time
 
 from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, TokenUnavailable
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, CheckInconclusive, TokenUnavailable
 
 SLACK = 0.25
 """Allowance for the network and the suite's own scheduling on top of the spec's bounds."""

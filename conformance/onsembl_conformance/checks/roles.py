@@ -6,8 +6,8 @@ from typing import Any
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.protocol import CONNECT_TYPES, allowed_types
 from onsembl_spec.schemas import bundled
 from onsembl_spec.wire import now_timestamp

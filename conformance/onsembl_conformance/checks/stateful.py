@@ -38,9 +38,9 @@ from hypothesis.stateful import (
 from onsembl_conformance.checks._flows import status_for
 from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.hypo import Bridge, discard_if, property_settings, run_property
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 T = TypeVar("T")
 

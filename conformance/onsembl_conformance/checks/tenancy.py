@@ -5,8 +5,8 @@ from __future__ import annotations
 from onsembl_conformance.checks._flows import executes, refused, request
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 
 
 def _same_answer(a: dict[str, object], b: dict[str, object]) -> bool:

@@ -6,8 +6,8 @@ from collections import Counter
 
 from onsembl_conformance.client import Connection, describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure
 from onsembl_spec.validation import parse_json
 
 

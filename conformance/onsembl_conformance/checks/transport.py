@@ -12,8 +12,8 @@ from websockets.extensions.permessage_deflate import PerMessageDeflate
 
 from onsembl_conformance.client import RECEIVE_QUEUE, Connection, describe, frame_bound
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure, CheckSkipped
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, CheckSkipped
 from onsembl_spec.wire import message_text, now_timestamp
 
 

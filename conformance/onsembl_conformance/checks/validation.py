@@ -7,8 +7,9 @@ from typing import Any
 
 from onsembl_conformance.client import describe
 from onsembl_conformance.context import CheckContext, message
+from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import check
-from onsembl_spec.errors import CheckFailure, InflateLimitError, WireError
+from onsembl_spec.errors import InflateLimitError, WireError
 from onsembl_spec.validation import validate
 from onsembl_spec.wire import decode_compressed
 
