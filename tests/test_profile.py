@@ -89,3 +89,27 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("")
     assert load_profile(empty).max_queue == 100
+
+
+def test_client_keys_have_the_documents_defaults() -> None:
+    """CLIENT-9, CLIENT-11: 1 s doubling to 30 s, as the document's example client."""
+    profile = load_profile(None)
+    assert [profile.reconnect_delay_s(n) for n in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+    assert profile.reconnect_reset_after_s == 30
+    assert (profile.send_buffer_messages, profile.send_buffer_bytes) == (1000, 8388608)
+    assert profile.reconnect_delay_s(10_000) == 30
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"reconnect": {"factor": 0.5}}, "reconnect.factor"),
+        ({"reconnect": {"base_s": 0}}, "reconnect.base_s"),
+        ({"send_buffer": {"messages": 1.5}}, "send_buffer.messages"),
+        ({"send_buffer": {"bytes": None}}, "send_buffer.bytes"),
+        ({"reconnect": {"jitter": 1}}, "reconnect.jitter"),
+    ],
+)
+def test_client_keys_are_checked(override: dict[str, object], named: str) -> None:
+    with pytest.raises(ProfileError, match=named.replace(".", r"\.")):
+        profile_from_mapping(override)

@@ -44,8 +44,11 @@ DEFAULTS: dict[str, Any] = {
         "owner_bytes": 134217728,
         "server_bytes": 536870912,
     },
+    "reconnect": {"base_s": 1, "factor": 2, "cap_s": 30, "reset_after_s": 30},
+    "send_buffer": {"messages": 1000, "bytes": 8388608},
 }
-"""PROF-1: the keys and their defaults."""
+"""PROF-1: the keys and their defaults (``reconnect`` and ``send_buffer`` are the clients',
+CLIENT-9 and CLIENT-11)."""
 
 WINDOW_KEYS = {"burst_per_second": 1, "per_second": 1, "per_minute": 60, "per_hour": 3600}
 """Window keys a scope may have, with the window's length in seconds."""
@@ -164,6 +167,41 @@ class Profile:
         return bool(self.data["output"]["compress"])
 
     @property
+    def reconnect_base_s(self) -> float:
+        """CLIENT-9: the first reconnection's longest wait, d(0)."""
+        return float(self.data["reconnect"]["base_s"])
+
+    @property
+    def reconnect_factor(self) -> float:
+        """CLIENT-9: how much longer each consecutive attempt's wait is."""
+        return float(self.data["reconnect"]["factor"])
+
+    @property
+    def reconnect_cap_s(self) -> float:
+        """CLIENT-9: the longest wait before any attempt."""
+        return float(self.data["reconnect"]["cap_s"])
+
+    @property
+    def reconnect_reset_after_s(self) -> float:
+        """CLIENT-9: how long a connection must stay open to end a run of consecutive attempts."""
+        return float(self.data["reconnect"]["reset_after_s"])
+
+    def reconnect_delay_s(self, attempt: int) -> float:
+        """CLIENT-9: d(n), the longest wait before the n-th consecutive attempt (from 0)."""
+        delay = self.reconnect_base_s * self.reconnect_factor ** min(attempt, 64)
+        return min(delay, self.reconnect_cap_s)
+
+    @property
+    def send_buffer_messages(self) -> int:
+        """CLIENT-11: the most messages a client keeps while it cannot send."""
+        return int(self.data["send_buffer"]["messages"])
+
+    @property
+    def send_buffer_bytes(self) -> int:
+        """CLIENT-11: the most bytes of JSON a client keeps while it cannot send."""
+        return int(self.data["send_buffer"]["bytes"])
+
+    @property
     def plain_output(self) -> bool:
         """Neither batching nor compression is on: the server sends plain messages (TERM-5)."""
         return not (self.output_batch or self.output_compress)
@@ -251,6 +289,13 @@ def _validate(data: Mapping[str, Any]) -> None:
         _check_positive(key, data[key], integer=False)
     for key in ("interval_s", "timeout_s"):
         _check_positive(f"heartbeat.{key}", data["heartbeat"][key], integer=False)
+    for key in ("base_s", "cap_s", "reset_after_s"):
+        _check_positive(f"reconnect.{key}", data["reconnect"][key], integer=False)
+    _check_positive("reconnect.factor", data["reconnect"]["factor"], integer=False)
+    if data["reconnect"]["factor"] < 1:
+        raise ProfileError("profile key reconnect.factor must be at least 1")
+    for key in ("messages", "bytes"):
+        _check_positive(f"send_buffer.{key}", data["send_buffer"][key], integer=True)
     for key in ("batch", "compress"):
         if not isinstance(data["output"][key], bool):
             raise ProfileError(f"profile key output.{key} must be true or false")

@@ -91,7 +91,7 @@ def parse_spec(text: str) -> dict[str, Requirement]:
         if req_id in requirements:
             raise SpecError(f"spec.md line {index + 1}: {req_id} is defined twice")
         source, decision = "", None
-        for follow in lines[index + 1 : index + 40]:
+        for follow in lines[index + 1 : index + 80]:
             if detail := _DETAIL.match(follow):
                 source = detail["source"].strip()
                 if detail["decision"] is not None:
