@@ -1,5 +1,6 @@
-"""Byte budgets end to end (issue 11): queued commands (CMD-20), unsent bytes (CLOSE-7..CLOSE-9),
-and the aggregated security log (AUTH-15). The attacks themselves, measured from outside the
+"""Byte budgets end to end (issue 11): unsent bytes (CLOSE-7..CLOSE-9) and the aggregated
+security log (AUTH-15); the budget of queued commands (CMD-20) is driven through the core in
+``test_core_commands.py``. The attacks themselves, measured from outside the
 server's process, are in ``test_hardening_attacks.py``."""
 
 from __future__ import annotations
@@ -23,107 +24,6 @@ NO_LIMITS: dict[str, Any] = {
     "connection": {"burst_per_second": None, "per_minute": None, "per_hour": None},
     "types": {"terminal:output": None, "command:request": None, "heartbeat:ping": None},
 }
-
-
-def big_args(size: int) -> list[str]:
-    """Arguments whose UTF-8 bytes add up to ``size`` (each at most 4096, the schema's bound)."""
-    args = ["a" * 4096] * (size // 4096)
-    if size % 4096:
-        args.append("a" * (size % 4096))
-    return args
-
-
-async def request(dashboard: Any, agent_id: str, size: int) -> dict[str, Any]:
-    """A ``command:request`` whose command and args make ``size`` bytes (CMD-20); its answer."""
-    await dashboard.send(
-        {
-            "type": "command:request",
-            "agentId": agent_id,
-            "command": "x",
-            "args": big_args(size - 1),
-        }
-    )
-    answer = await dashboard.recv()
-    if answer["type"] == "command:queued":
-        status = await dashboard.recv_type("command:status")
-        assert status["status"] == "queued"
-    return answer
-
-
-# --------------------------------------------------------------------- CMD-20
-
-
-@pytest.mark.asyncio
-async def test_agent_queue_bytes_are_bounded(harness) -> None:
-    """CMD-20: past ``max_queue_bytes`` of pending commands an agent's queue is full; within
-    it, and within ``max_queue`` (CMD-6), nothing is refused; the running one does not count."""
-    await harness.start({"max_queue": 10, "max_queue_bytes": 100_000, "limits": NO_LIMITS})
-    await harness.agent("alice", "a1")
-    dashboard = await harness.dashboard()
-    assert (await request(dashboard, "a1", 90_000))["type"] == "command:queued"  # runs at once
-    assert (await request(dashboard, "a1", 60_000))["type"] == "command:queued"  # pending 60,000
-    assert (await request(dashboard, "a1", 40_000))["type"] == "command:queued"  # 100,000 exactly
-    refused = await request(dashboard, "a1", 1)
-    assert (refused["type"], refused["code"], refused["agentId"]) == (
-        "command:error",
-        "QUEUE_FULL",
-        "a1",
-    )
-    assert "bytes" in refused["error"]
-    await dashboard.quiet()  # nothing was queued: no command:status
-
-
-@pytest.mark.asyncio
-async def test_owner_queue_bytes_are_bounded_across_agents(harness) -> None:
-    """CMD-20: the owner's agents together stay within ``max_owner_queue_bytes``; another owner
-    has a budget of its own."""
-    await harness.start(
-        {
-            "max_queue": 10,
-            "max_queue_bytes": 100_000,
-            "max_owner_queue_bytes": 150_000,
-            "limits": NO_LIMITS,
-        }
-    )
-    for agent_id in ("a1", "a2"):
-        await harness.agent("alice", agent_id)
-    await harness.agent("bob", "a1")
-    alice = await harness.dashboard("alice")
-    bob = await harness.dashboard("bob", "bob-dash")
-    for agent_id in ("a1", "a2"):
-        assert (await request(alice, agent_id, 10))["type"] == "command:queued"  # running
-    assert (await request(alice, "a1", 80_000))["type"] == "command:queued"
-    assert (await request(alice, "a2", 70_000))["type"] == "command:queued"  # 150,000 in all
-    refused = await request(alice, "a2", 1)  # a2 alone holds 70,000 of its 100,000
-    assert (refused["code"], refused["agentId"]) == ("QUEUE_FULL", "a2")
-    assert "owner" in refused["error"]
-    await request(bob, "a1", 10)
-    assert (await request(bob, "a1", 100_000))["type"] == "command:queued"
-
-
-@pytest.mark.asyncio
-async def test_queue_bytes_are_freed_by_start_interrupt_and_stop(harness) -> None:
-    """CMD-20 with CMD-11, CMD-13, CMD-16: a command leaving the queue frees its bytes."""
-    await harness.start({"max_queue": 10, "max_queue_bytes": 100_000, "limits": NO_LIMITS})
-    agent = await harness.agent("alice", "a1")
-    dashboard = await harness.dashboard()
-    running = await request(dashboard, "a1", 10)
-    pending = await request(dashboard, "a1", 100_000)
-    assert (await request(dashboard, "a1", 1))["code"] == "QUEUE_FULL"
-    await agent.send(
-        {"type": "command:complete", "commandId": running["commandId"], "agentId": "a1",
-         "exitCode": 0, "duration": 1}
-    )  # fmt: skip
-    await dashboard.recv_type("command:complete")
-    second = await request(dashboard, "a1", 100_000)  # the pending one started: room again
-    assert second["type"] == "command:queued"
-    await dashboard.send({"type": "command:interrupt", "commandId": second["commandId"]})
-    assert (await dashboard.recv_type("command:status"))["status"] == "interrupted"
-    assert (await request(dashboard, "a1", 100_000))["type"] == "command:queued"
-    await dashboard.send({"type": "system:emergency-stop", "reason": "test"})
-    assert (await dashboard.recv_type("command:status"))["status"] == "interrupted"
-    assert (await request(dashboard, "a1", 100_000))["type"] == "command:queued"
-    assert pending["commandId"] != second["commandId"]
 
 
 # --------------------------------------------------------------------- CLOSE-7..CLOSE-9
