@@ -1,4 +1,4 @@
-"""``onsembl_spec.cli._token_options``: the token flags shared by ``check`` and ``replay``
+"""``onsembl_conformance.cli._token_options``: the token flags shared by ``check`` and ``replay``
 (issue 10, part 2): which issuer they make, and the replay hint's token part."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from onsembl_conformance.credentials import CommandIssuer, KeyIssuer, SecretIssuer
-from onsembl_spec.cli._token_options import (
+from onsembl_conformance.cli._token_options import (
     add_token_arguments,
     token_issuer,
     token_replay_arguments,
 )
+from onsembl_conformance.credentials import CommandIssuer, KeyIssuer, SecretIssuer
 from onsembl_spec.errors import UsageError
 
 URL = "ws://127.0.0.1:3001/ws"

@@ -1,7 +1,7 @@
 """Where the kit's tokens come from: one :class:`TokenIssuer` per run (issue 10, part 2).
 
 Three modes, chosen by ``onsembl check`` / ``onsembl replay`` flags
-(``onsembl_spec.cli._token_options``):
+(``onsembl_conformance.cli._token_options``):
 
 * :class:`SecretIssuer` (``--jwt-secret``, ``$ONSEMBL_JWT_SECRET``): HS256 with the
   server's secret (AUTH-2). It makes every kind of :data:`recipes.KINDS` except the

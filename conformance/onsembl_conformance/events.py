@@ -164,7 +164,7 @@ VERDICTS = {
     EXIT_INCOMPLETE: "incomplete",
 }
 """The verdict of a finished run by exit code (2 is a run that could not start); the
-exit-code table is ``onsembl_spec.cli.check.EPILOG`` (``onsembl check --help``, README)."""
+exit-code table is ``onsembl_conformance.cli.check.EPILOG`` (``onsembl check --help``, README)."""
 
 
 @dataclass

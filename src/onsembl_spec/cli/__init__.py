@@ -1,8 +1,19 @@
 """The ``onsembl`` command: one module per subcommand, dispatched here.
 
 Each subcommand module defines ``NAME``, ``HELP``, ``add_arguments(parser)``
-and ``run(args) -> int``. Errors derived from :class:`OnsemblError` become a
-one-line message on stderr and exit code 2 (or the error's own code).
+and ``run(args) -> int``; optionally ``EPILOG`` (shown under its ``--help``) and
+``ORDER`` (its place in ``onsembl --help``: ascending, then by name; without one
+it comes after those that have one). Errors derived from :class:`OnsemblError`
+become a one-line message on stderr and exit code 2 (or the error's own code).
+
+The base package's own subcommands are :data:`BUILT_IN`. Packages built on it add
+theirs through the entry-point group :data:`ENTRY_POINT_GROUP` (the reference
+server ``serve``, the conformance suite ``check`` and ``replay``; see
+``pyproject.toml``): the entry point's name is the subcommand's name, its value the
+module. The base package never imports them by name. A plugin that does not load,
+lacks part of the interface, names another subcommand or whose ``add_arguments``
+fails is listed as unavailable, and running it is a one-line error (exit 2); the
+other subcommands work as usual. A plugin cannot replace a built-in subcommand.
 """
 
 from __future__ import annotations
@@ -11,13 +22,21 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, Protocol
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import NoReturn, Protocol, cast
 
 from onsembl_spec import __version__
 from onsembl_spec.errors import OnsemblError, UsageError
 
-SUBCOMMANDS = ("validate", "diff", "serve", "token", "check", "replay", "generate")
-"""Modules of ``onsembl_spec.cli`` that provide a subcommand, in help order."""
+BUILT_IN = ("validate", "diff", "token", "generate")
+"""Modules of ``onsembl_spec.cli`` that provide a subcommand."""
+
+ENTRY_POINT_GROUP = "onsembl_spec.commands"
+"""Entry-point group of the subcommands other packages provide."""
+
+LAST = 1_000_000
+"""The place of a subcommand without ``ORDER`` (and of an unavailable plugin)."""
 
 
 class Subcommand(Protocol):
@@ -29,6 +48,14 @@ class Subcommand(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
+@dataclass
+class Commands:
+    """What :func:`discover` found: usable subcommands and unavailable plugins (name: why)."""
+
+    available: list[Subcommand] = field(default_factory=list)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, raised as :class:`UsageError`."""
 
@@ -36,13 +63,85 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Subcommand]]:
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def _interface_problem(module: object, name: str) -> str | None:
+    """Why ``module`` cannot be the subcommand ``name``, or ``None``."""
+    for attribute in ("NAME", "HELP"):
+        if not isinstance(getattr(module, attribute, None), str):
+            return f"no string {attribute}"
+    for function in ("add_arguments", "run"):
+        if not callable(getattr(module, function, None)):
+            return f"no function {function}"
+    order = getattr(module, "ORDER", 0)
+    if not isinstance(order, int) or isinstance(order, bool):
+        return "ORDER is not an integer"
+    command = cast(Subcommand, module)
+    if name != command.NAME:
+        return f"its NAME is {command.NAME!r}"
+    try:  # on a scratch parser: a failure leaves no half-built subcommand behind
+        command.add_arguments(_Parser(prog=f"onsembl {name}"))
+    except Exception as err:
+        return f"add_arguments failed: {_one_line(err)}"
+    return None
+
+
+def discover() -> Commands:
+    """The built-in subcommands and those registered under :data:`ENTRY_POINT_GROUP`."""
+    found = Commands()
+    for module_name in BUILT_IN:
+        found.available.append(importlib.import_module(f"onsembl_spec.cli.{module_name}"))
+    taken = set(BUILT_IN)
+    points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.name, p.value))
+    values: dict[str, set[str]] = {}
+    for point in points:
+        values.setdefault(point.name, set()).add(point.value)
+    for point in points:
+        name = point.name
+        if name in taken:
+            continue  # a built-in, or a second registration already judged below
+        taken.add(name)
+        where = f"{ENTRY_POINT_GROUP} entry point {name} ({point.value})"
+        if len(values[name]) > 1:
+            found.unavailable[name] = (
+                f"subcommand {name} is registered more than once in {ENTRY_POINT_GROUP}: "
+                + ", ".join(sorted(values[name]))
+            )
+            continue
+        try:
+            module = point.load()
+        except Exception as err:  # a broken plugin is named, not a traceback
+            found.unavailable[name] = f"cannot load {where}: {_one_line(err)}"
+            continue
+        problem = _interface_problem(module, name)
+        if problem is not None:
+            found.unavailable[name] = f"{where} is not a subcommand: {problem}"
+            continue
+        found.available.append(module)
+    return found
+
+
+def build_parser(
+    found: Commands | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, Subcommand]]:
+    """The ``onsembl`` parser and its subcommands by name (``found``: :func:`discover`'s)."""
+    if found is None:
+        found = discover()
     parser = _Parser(prog="onsembl", description="The Onsembl WebSocket API kit.")
     parser.add_argument("--version", action="version", version=f"onsembl-spec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    listed: list[tuple[int, str, Subcommand | None]] = [
+        (getattr(module, "ORDER", LAST), module.NAME, module) for module in found.available
+    ]
+    listed += [(LAST, name, None) for name in found.unavailable]
     commands: dict[str, Subcommand] = {}
-    for module_name in SUBCOMMANDS:
-        module: Subcommand = importlib.import_module(f"onsembl_spec.cli.{module_name}")
+    for _, name, module in sorted(listed, key=lambda item: (item[0], item[1])):
+        if module is None:
+            sub.add_parser(name, help=f"(unavailable: {found.unavailable[name]})")
+            continue
         epilog = getattr(module, "EPILOG", None)
         command_parser = sub.add_parser(
             module.NAME,
@@ -58,11 +157,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Subcommand]]:
     return parser, commands
 
 
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names: its first word not an option (``onsembl`` itself
+    takes only ``-h`` and ``--version``, neither with a value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``onsembl`` console script."""
-    parser, commands = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        found = discover()
+        word = _command_word(arguments)
+        if word in found.unavailable:
+            raise UsageError(found.unavailable[word])
+        parser, commands = build_parser(found)
+        args = parser.parse_args(arguments)
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2

@@ -18,6 +18,7 @@ from onsembl_spec.errors import UsageError
 
 NAME = "diff"
 HELP = "compare two schema sets (directories or git revisions); exit 1 on a breaking change"
+ORDER = 20  # place in `onsembl --help`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

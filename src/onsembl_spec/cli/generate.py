@@ -26,6 +26,7 @@ HELP = (
     "regenerate validators, docs, AsyncAPI, TypeScript, the diff rule table and the coverage"
     " table (--check: verify)"
 )
+ORDER = 70  # place in `onsembl --help`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

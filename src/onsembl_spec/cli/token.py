@@ -10,6 +10,7 @@ from onsembl_spec.tokens import mint
 
 NAME = "token"
 HELP = "print an HS256 JWT for a subject"
+ORDER = 40  # place in `onsembl --help`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

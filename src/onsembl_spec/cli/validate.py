@@ -18,6 +18,7 @@ from onsembl_spec.validation import Issue, validate_text
 
 NAME = "validate"
 HELP = "validate messages, one JSON object per line (JSON Lines); '-' reads stdin"
+ORDER = 10  # place in `onsembl --help`
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest line read into memory; a longer one is reported invalid and skipped."""

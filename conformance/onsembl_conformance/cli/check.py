@@ -12,17 +12,18 @@ import argparse
 import shlex
 from pathlib import Path
 
-from onsembl_spec.cli._connection_options import (
+from onsembl_conformance.cli._connection_options import (
     add_connection_arguments,
     connection_from_args,
     replay_hint,
 )
-from onsembl_spec.cli._token_options import add_token_arguments, token_issuer
+from onsembl_conformance.cli._token_options import add_token_arguments, token_issuer
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
 NAME = "check"
 HELP = "run the conformance suite against a server (the bundled one without URL)"
+ORDER = 50  # place in `onsembl --help`
 EPILOG = """\
 exit status:
   0  conformant: every MUST requirement checked passed (and every SHOULD with

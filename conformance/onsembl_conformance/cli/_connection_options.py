@@ -61,7 +61,7 @@ def token_replay_arguments(args: argparse.Namespace) -> tuple[list[str], list[st
     """The token part of the replay hint: ``(arguments, notes)``, never a secret
     (``_token_options.token_replay_arguments``: ``--jwt-key FILE --jwt-alg ALG``,
     ``--jwt-claim``, ``--token-command CMD``, or the secret from ``$ONSEMBL_JWT_SECRET``)."""
-    from onsembl_spec.cli._token_options import token_replay_arguments as token_flags
+    from onsembl_conformance.cli._token_options import token_replay_arguments as token_flags
 
     return token_flags(args)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 NAME = "serve"
 HELP = "run the reference server"
+ORDER = 30  # place in `onsembl --help`
 
 SECRET_VARIABLE = "ONSEMBL_JWT_SECRET"
 

@@ -10,16 +10,17 @@ import argparse
 import shlex
 from pathlib import Path
 
-from onsembl_spec.cli._connection_options import (
+from onsembl_conformance.cli._connection_options import (
     add_connection_arguments,
     connection_from_args,
 )
-from onsembl_spec.cli._token_options import add_token_arguments, token_issuer
+from onsembl_conformance.cli._token_options import add_token_arguments, token_issuer
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
 NAME = "replay"
 HELP = "re-run a failure transcript saved by 'onsembl check'; prints FIXED or FAILED"
+ORDER = 60  # place in `onsembl --help`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
