@@ -1,14 +1,18 @@
-"""The wheel carries the schemas and the spec, and works outside the checkout."""
+"""The wheel carries the schemas and the spec, and works outside the checkout: every
+subcommand found through its own entry points, a missing one a one-line error."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
 from tests.conftest import unpack
+from tests.test_layering import SUBCOMMANDS, listed_commands
 
 
 def test_wheel_contains_schemas_and_spec(wheel: Path) -> None:
@@ -45,3 +49,56 @@ def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path:
         "line 1 (heartbeat:ping): ok",
         "line 2 (x): invalid: type: unknown message type 'x'",
     ]
+
+
+def run_installed(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``onsembl ARGS`` from the unpacked wheel alone: ``-S`` keeps the editable install's
+    ``.pth`` (the checkout's source roots) off ``sys.path``, the dependencies come from
+    site-packages; the subcommands' entry points are read from the wheel's own metadata."""
+    purelib = sysconfig.get_paths()["purelib"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), purelib]), "COLUMNS": "200"}
+    code = (
+        "import sys, importlib.metadata as m;"
+        "where = m.distribution('onsembl-spec').locate_file('');"
+        "assert str(where) == sys.argv[1], where;"
+        "from onsembl_spec.cli import main; sys.exit(main(sys.argv[2:]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code, str(site), *args],
+        cwd=site.parent, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_installed_wheel_offers_every_subcommand(wheel: Path, tmp_path: Path) -> None:
+    site = unpack(wheel, tmp_path)
+    listing = run_installed(site, "--help")
+    assert listing.returncode == 0, listing.stderr
+    assert listed_commands(listing.stdout) == SUBCOMMANDS
+    serve = run_installed(site, "serve", "--help")
+    assert serve.returncode == 0, serve.stderr
+    assert serve.stdout.startswith("usage: onsembl serve ") and "--tls-cert" in serve.stdout
+    check = run_installed(site, "check", "--help")
+    assert check.returncode == 0, check.stderr
+    assert "exit status:" in check.stdout and "--token-command" in check.stdout
+
+
+def test_installed_wheel_without_the_server_package(wheel: Path, tmp_path: Path) -> None:
+    """A plugin whose package is missing: one line when run, the rest unchanged."""
+    site = unpack(wheel, tmp_path)
+    shutil.rmtree(site / "onsembl_server")
+    serve = run_installed(site, "serve", "--port", "0")
+    assert serve.returncode == 2
+    assert serve.stdout == ""
+    assert serve.stderr.splitlines() == [
+        "onsembl: error: cannot load onsembl_spec.commands entry point serve "
+        "(onsembl_server.cli): ModuleNotFoundError: No module named 'onsembl_server'"
+    ]
+    listing = run_installed(site, "--help")
+    assert listing.returncode == 0, listing.stderr
+    assert listed_commands(listing.stdout) == [c for c in SUBCOMMANDS if c != "serve"] + [
+        "serve"
+    ]
+    assert "serve     (unavailable: cannot load" in listing.stdout
+    token = run_installed(site, "token", "--secret", "s" * 32, "--sub", "user-1")
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.count(".") == 2
