@@ -1,8 +1,9 @@
 """Start the reference server with one fault: ``python broken_server.py FAULT SERVE-ARGS...``.
 
 Each fault replaces one small named method or function of the server's core
-(``onsembl_server.core``) and breaks one rule; ``FAULTS`` maps its name to
-the patch. The catalogue test (``test_broken_servers.py``) says which
+(``onsembl_server.core``), or swaps one entry of its table of close codes
+(``close_codes.CLOSE_CODES``), and breaks one rule; ``FAULTS`` maps its name
+to the patch. The catalogue test (``test_broken_servers.py``) says which
 requirement IDs ``onsembl check`` must then report failed.
 """
 
@@ -16,12 +17,19 @@ from fault_registry import FAULTS, fault
 
 import onsembl_server.core.auth as auth
 import onsembl_server.core.commands as commands
+import onsembl_server.core.handlers.refresh as refresh
 import onsembl_server.core.outbound as outbound
 import onsembl_server.core.ratelimit as ratelimit
 import onsembl_server.core.server as server
 import onsembl_server.core.session as session
+from onsembl_server.core.close_codes import CLOSE_CODES, CloseReason
 from onsembl_server.core.server import ServerCore
 from onsembl_spec.tokens import Claims, TokenError
+
+
+def _close_with(reason: CloseReason, code: int) -> None:
+    """Servers started after this close for ``reason`` with ``code`` (the reason text kept)."""
+    CLOSE_CODES[reason] = (code, CLOSE_CODES[reason][1])
 
 
 def _claims_unverified(token: str) -> Claims:
@@ -87,7 +95,7 @@ def _() -> None:
 
 @fault("auth-closes-1011")
 def _() -> None:
-    ServerCore.auth_failure_close_code = lambda self: 1011  # type: ignore[method-assign]
+    _close_with(CloseReason.AUTH_FAILURE, 1011)
 
 
 # --------------------------------------------------------------------- tenancy
@@ -137,7 +145,7 @@ def _() -> None:
 def _() -> None:
     def refresh_refusal(self: ServerCore, session_: Any, token: str, now: float) -> str | None:
         try:
-            claims = server.verify(token, self.jwt_secret, now=self.wall_clock())
+            claims = refresh.verify(token, self.jwt_secret, now=self.wall_clock())
         except TokenError as err:
             return f"token refused: {err}"
         session_.owner = claims.sub
@@ -229,22 +237,22 @@ def _() -> None:
 
 @fault("close-heartbeat-1000")
 def _() -> None:
-    ServerCore.heartbeat_timeout_close_code = lambda self: 1000  # type: ignore[method-assign]
+    _close_with(CloseReason.HEARTBEAT_TIMEOUT, 1000)
 
 
 @fault("close-expiry-1001")
 def _() -> None:
-    ServerCore.token_expiry_close_code = lambda self: 1001  # type: ignore[method-assign]
+    _close_with(CloseReason.TOKEN_EXPIRED, 1001)
 
 
 @fault("close-replaced-1000")
 def _() -> None:
-    ServerCore.replaced_agent_close_code = lambda self: 1000  # type: ignore[method-assign]
+    _close_with(CloseReason.REPLACED_AGENT, 1000)
 
 
 @fault("close-inflate-1008")
 def _() -> None:
-    ServerCore.inflate_limit_close_code = lambda self: 1008  # type: ignore[method-assign]
+    _close_with(CloseReason.INFLATE_LIMIT, 1008)
 
 
 @fault("close-keeps-slow-consumer")
@@ -270,12 +278,12 @@ def _() -> None:
 
 @fault("close-identify-1001")
 def _() -> None:
-    ServerCore.identify_timeout_close_code = lambda self: 1001  # type: ignore[method-assign]
+    _close_with(CloseReason.IDENTIFY_TIMEOUT, 1001)
 
 
 @fault("close-disconnect-1010")
 def _() -> None:
-    ServerCore.disconnect_close_code = lambda self: 1010  # type: ignore[method-assign]
+    _close_with(CloseReason.DISCONNECT, 1010)
 
 
 @fault("close-drops-socket")
@@ -383,7 +391,7 @@ def _() -> None:
 def _() -> None:
     def refresh_refusal(self: ServerCore, s: Any, token: str, now: float) -> str | None:
         try:
-            claims = server.verify(token, self.jwt_secret, now=self.wall_clock())
+            claims = refresh.verify(token, self.jwt_secret, now=self.wall_clock())
         except TokenError as err:
             return f"token refused: {err}"
         if claims.sub != s.owner:

@@ -11,7 +11,8 @@ from typing import Any
 
 from fault_registry import Entry, entry, fault
 
-from onsembl_server.core.server import AgentRecord, ServerCore
+from onsembl_server.core.server import ServerCore
+from onsembl_server.core.state import AgentRecord
 
 
 @fault("queue-no-byte-budget")

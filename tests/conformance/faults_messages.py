@@ -15,6 +15,8 @@ from fault_registry import Entry, entry, fault
 import onsembl_server.core.auth as auth
 import onsembl_server.core.outbound as outbound
 import onsembl_server.core.server as server
+from onsembl_server.core.close_codes import CloseReason
+from onsembl_server.core.phases import Event
 from onsembl_server.core.server import ServerCore
 from onsembl_spec.protocol import CONNECT_TYPES
 from onsembl_spec.schemas import bundled
@@ -107,8 +109,8 @@ def _() -> None:
                 continue
             older = self.sessions.get(record.conn_id)
             if older is not None:
-                older.replaced = True
-                self._close(older, self.replaced_agent_close_code(), "replaced")
+                self._close(older, CloseReason.REPLACED_AGENT)
+                older.advance(Event.REPLACE)
             del state.agents[agent_id]
         original(self, s, message, raw, now)
 
@@ -162,9 +164,10 @@ def _() -> None:
     ) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
         if kind in CONNECT_TYPES and not s.identified:
-            s.role = "dashboard" if kind == "dashboard:connect" else "agent"
-            s.ident = str(message.get("dashboardId" if s.role == "dashboard" else "agentId"))
-            if s.role == "dashboard":
+            dashboard = kind == "dashboard:connect"
+            s.advance(Event.IDENTIFY_DASHBOARD if dashboard else Event.IDENTIFY_AGENT)
+            s.ident = str(message.get("dashboardId" if dashboard else "agentId"))
+            if dashboard:
                 self.owner_state(s.owner).dashboards[s.conn_id] = None
         original(self, s, message, field, error, rid, now)
 
@@ -192,7 +195,7 @@ def _() -> None:
     """``agent:list`` lists the agents of every owner, not only the dashboard's (PRES-1)."""
 
     def on_dashboard_connect(self: ServerCore, s: Any, message: Any, raw: Any, now: float) -> None:
-        s.role = "dashboard"
+        s.advance(Event.IDENTIFY_DASHBOARD)
         s.ident = message["dashboardId"]
         self.owner_state(s.owner).dashboards[s.conn_id] = None
         every = [a.summary() for state in self.owners.values() for a in state.agents.values()]

@@ -2,7 +2,7 @@
 (NumericDates), AUTH-13 (algorithm confusion) and AUTH-14 (audience and issuer).
 
 Each fault wraps ``onsembl_spec.tokens.verify`` where the server calls it (the
-handshake in ``core.auth``, refreshes in ``core.server``). AUTH-13 and AUTH-14 are
+handshake in ``core.auth``, refreshes in ``core.handlers.refresh``). AUTH-13 and AUTH-14 are
 seen only by a run that signs with a key or names an audience: their entries say so
 (``Entry.jwt_alg``, ``Entry.claims``), and the catalogue driver makes the key at run time
 (:func:`write_private_key`) and starts the broken server trusting its public half.
@@ -21,7 +21,7 @@ from typing import Any
 from fault_registry import Entry, entry, fault
 
 import onsembl_server.core.auth as auth
-import onsembl_server.core.server as server
+import onsembl_server.core.handlers.refresh as refresh
 from onsembl_spec.tokens import Claims, TokenError, Verifier, as_verifier, public_pem
 
 Verify = Callable[..., Claims]
@@ -50,7 +50,7 @@ def _wrap(accept: Callable[[str, Verifier, TokenError], bool]) -> None:
             raise
 
     auth.verify = verify  # type: ignore[assignment]
-    server.verify = verify  # type: ignore[assignment]
+    refresh.verify = verify  # type: ignore[assignment]
 
 
 @fault("auth-accepts-nonfinite-dates")

@@ -15,7 +15,7 @@ from fault_registry import Entry, entry, fault
 
 import onsembl_server.core.outbound as outbound
 import onsembl_server.core.server as server
-from onsembl_server.core.server import ServerCore
+from onsembl_server.core.close_codes import CLOSE_CODES, CloseReason
 
 # --------------------------------------------------------------------- transport and close codes
 
@@ -196,7 +196,7 @@ def _() -> None:
 @fault("close-auth-1010")
 def _() -> None:
     """A refused token closes with 1010, a code only clients may send (CLOSE-4)."""
-    ServerCore.auth_failure_close_code = lambda self: 1010  # type: ignore[method-assign]
+    CLOSE_CODES[CloseReason.AUTH_FAILURE] = (1010, CLOSE_CODES[CloseReason.AUTH_FAILURE][1])
 
 
 # --------------------------------------------------------------------- messages

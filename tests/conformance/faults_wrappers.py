@@ -15,6 +15,7 @@ from fault_registry import Entry, entry, fault
 import onsembl_server.core.outbound as outbound
 import onsembl_server.core.ratelimit as ratelimit
 import onsembl_server.core.server as server
+from onsembl_server.core.close_codes import CloseReason
 from onsembl_server.core.server import ServerCore
 from onsembl_spec._generated import validators
 from onsembl_spec.errors import WireError
@@ -184,7 +185,7 @@ def _() -> None:
         try:
             self._receive_frame(s, text, now)
         except Exception:
-            self._close(s, server.CloseCode.INTERNAL_ERROR, "internal error")
+            self._close(s, CloseReason.INTERNAL_ERROR)
 
     original_accept = ServerCore._accept
 

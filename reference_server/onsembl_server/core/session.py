@@ -1,11 +1,13 @@
-"""One connection's state and its deadlines (IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7), and
-what the connections of one owner share (RATE-10, RATE-11)."""
+"""One connection's state: its phase (:mod:`onsembl_server.core.phases`) and its deadlines
+(IDENT-3, HB-2, HB-3, REFRESH-1, REFRESH-7), and what the connections of one owner share
+(RATE-10, RATE-11)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from onsembl_server.core.logbook import LogThrottle
+from onsembl_server.core.phases import Event, Phase, next_phase
 from onsembl_server.core.ratelimit import Scope
 from onsembl_spec.profile import Profile
 
@@ -46,22 +48,39 @@ class Session:
     expires_at: float
     token_exp: float
     connection_scope: Scope
-    role: str | None = None
+    phase: Phase = Phase.CONNECTED
+    """Changed only by :meth:`advance`, along ``phases.TRANSITIONS``."""
     ident: str | None = None
     last_seen: float = 0.0
     last_ping: float = 0.0
     refresh_needed_sent: bool = False
-    closing: bool = False
-    replaced: bool = False
     type_scopes: dict[str, tuple[Scope, ...]] = field(default_factory=dict)
     usage: OwnerUsage | None = None
     """The owner's shared state (RATE-10, RATE-11), counted for this connection until it closes."""
     rate_log: LogThrottle | None = None
     """``rate_limited`` records of this connection's own and type scopes (RATE-12)."""
 
+    def advance(self, event: Event) -> Phase:
+        """Move to the phase ``event`` leads to; ``phases.IllegalTransition`` if the table of
+        transitions does not allow it (a server bug: closed 1011, CLOSE-5)."""
+        self.phase = next_phase(self.phase, event)
+        return self.phase
+
+    @property
+    def role(self) -> str | None:
+        """``"dashboard"``, ``"agent"`` or ``None``: the place the connection holds in its
+        owner's presence (ROLE-1, ROLE-2), from its phase."""
+        return self.phase.role
+
+    @property
+    def closing(self) -> bool:
+        """The server asked to close it, or it ended: its frames and timers are ignored."""
+        return self.phase.closing
+
     @property
     def identified(self) -> bool:
-        return self.role is not None
+        """No longer waiting for a connect message (IDENT-1, IDENT-3, IDENT-4)."""
+        return self.phase.identified
 
     def identify_deadline(self, profile: Profile) -> float | None:
         """IDENT-3: when an unidentified connection is closed."""
