@@ -80,10 +80,14 @@ class FakeClock:
         self.now = start
         self._start = start
         self._wall_start = time.time()
+        self.failure: Exception | None = None
+        """Raised by :meth:`wall` when set: a fault the core did not expect (CLOSE-5)."""
 
     def wall(self) -> float:
         """Seconds since the epoch at :attr:`now` (what the core compares ``exp`` and ``nbf``
         with)."""
+        if self.failure is not None:
+            raise self.failure
         return self._wall_start + (self.now - self._start)
 
 
