@@ -1,5 +1,6 @@
 """Dependencies run one way (issue 12, part 2): ``onsembl_spec`` imports neither the
-reference server nor the conformance suite, the server does not import the suite; the
+reference server, the reference client nor the conformance suite, the server and the client
+import neither each other nor the suite; the
 ``onsembl`` command still offers every subcommand, those of the packages above it found
 through the entry-point group ``onsembl_spec.commands``, and a plugin that does not load
 is one line, never a traceback."""
@@ -21,8 +22,9 @@ from onsembl_spec import cli
 
 LAYERS = {
     # package root: the packages it must never import
-    REPO / "src" / "onsembl_spec": ("onsembl_server", "onsembl_conformance"),
-    REPO / "reference_server" / "onsembl_server": ("onsembl_conformance",),
+    REPO / "src" / "onsembl_spec": ("onsembl_server", "onsembl_client", "onsembl_conformance"),
+    REPO / "reference_server" / "onsembl_server": ("onsembl_client", "onsembl_conformance"),
+    REPO / "reference_client" / "onsembl_client": ("onsembl_server", "onsembl_conformance"),
 }
 
 SUBCOMMANDS = ["validate", "diff", "serve", "token", "check", "replay", "generate"]
@@ -96,14 +98,16 @@ def run_onsembl(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def listed_commands(help_text: str) -> list[str]:
-    """The subcommands of ``onsembl --help``, in order (one per line at a 200-column width)."""
+    """The subcommands of ``onsembl --help``, in order (one per line at a 200-column width;
+    argparse puts the help of a name as long as ``dashboard`` on a further-indented line)."""
     lines = help_text.splitlines()
     start = lines.index("positional arguments:") + 2  # the COMMAND line, then the commands
     names = []
     for line in lines[start:]:
         if not line.startswith("    "):
             break
-        names.append(line.split()[0])
+        if not line.startswith("     "):  # a help text wrapped under its name is indented more
+            names.append(line.split()[0])
     return names
 
 
