@@ -20,6 +20,7 @@ import time
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from hypothesis.errors import Flaky, FlakyFailure, Unsatisfiable
 
@@ -50,7 +51,7 @@ from onsembl_conformance.events import (
 from onsembl_conformance.registry import CheckSpec, all_checks
 from onsembl_conformance.sanitize import clean
 from onsembl_spec.errors import UsageError
-from onsembl_spec.spec import requirement, requirements
+from onsembl_spec.spec import Requirement, requirement, requirements
 
 CHECK_TIME_LIMIT = 120.0
 """Longest one check may run before it ends in an error (deep checks get 40 times more)."""
@@ -60,6 +61,22 @@ CLEANUP_TIME_LIMIT = 10.0
 
 MAX_TIME_DEFAULTS = {"quick": 120.0, "default": 600.0, "deep": 4 * 3600.0}
 """``--max-time`` when not given, by mode: the whole run's wall-clock bound (issue 9)."""
+
+
+class RunContext(Protocol):
+    """What the engine needs of a check's context: :class:`CheckContext` for server checks,
+    ``onsembl_conformance.clientcheck.context.ClientCheckContext`` for client checks."""
+
+    transcript: transcripts.Transcript
+    violations: list[CheckFailure]
+    failing_example_events: list[dict[str, Any]]
+    sent_messages: int
+
+    def raise_violation(self) -> None: ...
+
+    def global_quota_spent(self) -> str | None: ...
+
+    async def cleanup(self) -> None: ...
 
 
 def default_max_time(*, quick: bool, deep: bool) -> float:
@@ -77,13 +94,14 @@ def _matches(spec: CheckSpec, selectors: Iterable[str]) -> bool:
     return False
 
 
-def parse_selectors(text: str | None) -> list[str]:
-    """``AUTH-3,RATE`` -> ``['AUTH-3', 'RATE']``; unknown IDs are a usage error."""
+def parse_selectors(text: str | None, checks: Sequence[CheckSpec] | None = None) -> list[str]:
+    """``AUTH-3,RATE`` -> ``['AUTH-3', 'RATE']``; unknown IDs are a usage error. Check names
+    are those of ``checks`` (default: the server checks, :func:`all_checks`)."""
     if not text:
         return []
     selectors = [s.strip() for s in text.split(",") if s.strip()]
     areas = {r.area for r in requirements().values()}
-    names = {c.name for c in all_checks()}
+    names = {c.name for c in (all_checks() if checks is None else checks)}
     for selector in selectors:
         if selector not in requirements() and selector not in areas and selector not in names:
             raise UsageError(f"unknown requirement ID or area {selector!r}")
@@ -155,14 +173,7 @@ class Engine:
         started = time.monotonic()
         if self.max_time is not None:
             self._deadline = started + self.max_time
-        self.emit(
-            RunStarted(
-                self.config.url,
-                list(checks),
-                self.config.seed,
-                warnings=self.config.connection.warnings(),
-            )
-        )
+        self.emit(self.run_started(checks))
         results: list[CheckResult] = []
         gate = asyncio.Semaphore(self.jobs)
 
@@ -177,7 +188,7 @@ class Engine:
                 results.append(result)
                 self.emit(CheckFinished(result))
 
-        ordinary = [c for c in checks if "last" not in c.tags and "hypothesis" not in c.tags]
+        ordinary = [c for c in checks if not self.runs_alone(c)]
         await asyncio.gather(*(one(c) for c in ordinary))
         for spec in (c for c in checks if c not in ordinary):
             await one(spec)  # property checks and quota-exhausting checks run alone
@@ -186,6 +197,31 @@ class Engine:
         summary = self.summarise(results, time.monotonic() - started)
         self.emit(RunFinished(summary))
         return summary
+
+    TOOL = "onsembl check"
+    """The command whose run this is, as the reports name it."""
+
+    def run_started(self, checks: Sequence[CheckSpec]) -> RunStarted:
+        """The first event of a run."""
+        return RunStarted(
+            self.config.url,
+            list(checks),
+            self.config.seed,
+            warnings=self.config.connection.warnings(),
+            tool=self.TOOL,
+        )
+
+    def runs_alone(self, spec: CheckSpec) -> bool:
+        """Property checks and quota-exhausting checks run alone, after the others."""
+        return "last" in spec.tags or "hypothesis" in spec.tags
+
+    def new_context(self, spec: CheckSpec) -> RunContext:
+        """The context one check runs with (``onsembl check-client`` gives its own)."""
+        return CheckContext(self.config, spec.name)
+
+    def requirement_scope(self) -> list[Requirement]:
+        """The requirements a summary lists (``onsembl check``: all of ``docs/spec.md``)."""
+        return list(requirements().values())
 
     def not_started(self, spec: CheckSpec) -> CheckResult:
         result = CheckResult(spec, "error", 0.0)
@@ -196,7 +232,7 @@ class Engine:
         return result
 
     async def run_check(self, spec: CheckSpec) -> CheckResult:
-        ctx = CheckContext(self.config, spec.name)
+        ctx = self.new_context(spec)
         began = time.monotonic()
         failure: CheckFailure | None = None
         error: CheckError | None = None
@@ -298,7 +334,7 @@ class Engine:
                     result.replay_command = self.config.replay.command(result.transcript_path)
         return result
 
-    def nondeterministic(self, ctx: CheckContext, err: FlakyFailure) -> CheckError:
+    def nondeterministic(self, ctx: RunContext, err: FlakyFailure) -> CheckError:
         """A property example failed, then passed when hypothesis re-ran it: the server (or
         the network between) is nondeterministic. A finding of its own, not a FAIL of the
         requirement; the transcript holds both runs (the failing one first)."""
@@ -325,8 +361,14 @@ class Engine:
             "The transcript holds the failing run, then the re-run.",
         )
 
-    def save_transcript(self, ctx: CheckContext, spec: CheckSpec, result: CheckResult) -> Path:
+    def save_transcript(self, ctx: RunContext, spec: CheckSpec, result: CheckResult) -> Path:
         assert self.config.transcripts_dir is not None
+        return transcripts.save(
+            ctx.transcript, self.config.transcripts_dir, self.transcript_extra(spec, result)
+        )
+
+    def transcript_extra(self, spec: CheckSpec, result: CheckResult) -> dict[str, object]:
+        """What a saved transcript holds besides its events (``onsembl replay`` reads it)."""
         extra: dict[str, object] = {
             "target": self.config.url,
             "requirements": list(spec.requirement_ids),
@@ -342,11 +384,11 @@ class Engine:
             }
         if result.error is not None:
             extra["error"] = {"kind": result.error.kind, "message": clean(result.error.message)}
-        return transcripts.save(ctx.transcript, self.config.transcripts_dir, extra)
+        return extra
 
     def summarise(self, results: Sequence[CheckResult], duration: float) -> RunSummary:
         by_req: dict[str, RequirementResult] = {}
-        for req in requirements().values():
+        for req in self.requirement_scope():
             by_req[req.id] = RequirementResult(req, "not-checked", [])
         for result in results:
             for req_id in result.spec.requirement_ids:
@@ -389,6 +431,7 @@ class Engine:
             connection=self.config.connection.described(),
             warnings=self.config.connection.warnings(),
             tokens=self.config.token_issuer.describe(),
+            tool=self.TOOL,
         )
         budget = self.config.run_budget
         summary.rate_waited, summary.rate_external = budget.waited, budget.external

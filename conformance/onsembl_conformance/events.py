@@ -102,6 +102,8 @@ class RunSummary:
     """What every report must say loudly (``--insecure``, issue 10)."""
     tokens: str = ""
     """How the kit made its tokens (``TokenIssuer.describe``; issue 10)."""
+    tool: str = "onsembl check"
+    """The command whose run this is (``onsembl check-client`` checks clients)."""
 
     def token_skipped(self) -> list[CheckResult]:
         """Checks skipped because the kit could not make a token they need (issue 10)."""
@@ -174,6 +176,8 @@ class RunStarted:
     seed: int
     warnings: list[str] = field(default_factory=list)
     """Printed before any check (``--insecure``, issue 10)."""
+    tool: str = "onsembl check"
+    """The command whose run this is (``onsembl check-client`` checks clients)."""
 
 
 @dataclass

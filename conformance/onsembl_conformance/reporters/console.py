@@ -92,7 +92,7 @@ class ConsoleReporter:
         if isinstance(event, RunStarted):
             self.total = len(event.checks)
             self.write(
-                f"onsembl check: {self.total} checks against {clean(event.target)} "
+                f"{event.tool}: {self.total} checks against {clean(event.target)} "
                 f"(seed {event.seed})"
             )
             for warning in event.warnings:

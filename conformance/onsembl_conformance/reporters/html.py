@@ -16,7 +16,7 @@ from onsembl_conformance.sanitize import clean, clean_block
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>onsembl check: {{ verdict }}</title>
+<title>{{ s.tool }}: {{ verdict }}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;width:100%}
@@ -27,7 +27,7 @@ pre{background:#111;color:#eee;padding:.6em;overflow-x:auto;font-size:12px;white
 .summary span{margin-right:1.5em}
 .warning{background:#fbe3e3;border:2px solid #c00;padding:.6em;font-weight:bold}
 </style></head><body>
-<h1>onsembl check: {{ verdict }}</h1>
+<h1>{{ s.tool }}: {{ verdict }}</h1>
 <p class="summary"><span>target <code>{{ s.target|clean }}</code></span>
 <span>seed {{ s.seed }}</span>
 <span>time {{ "%.1f"|format(s.duration) }} s</span>

@@ -17,7 +17,7 @@ from onsembl_conformance.sanitize import clean, clean_block
 
 
 def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
-    suites = ET.Element("testsuites", name="onsembl check")
+    suites = ET.Element("testsuites", name=summary.tool)
     suite = ET.SubElement(
         suites,
         "testsuite",

@@ -1,0 +1,160 @@
+"""Reconnecting: CLIENT-8 (after 1001, 1011, 1006), CLIENT-9 (exponential backoff with
+jitter, reset after a connection that lasted), CLIENT-10 (never the token a 1008 refused).
+
+The backoff model and its bounds are in :mod:`._support` (``gaps``): the lower bound
+``d(n)/2`` is exact (the kit measures from its own end of the connection, which the
+client sees later), the upper bound ``d(n)`` has 1 s of slack. The profile the kit hands
+the client makes d(n) = 0.25, 0.5, 1, 2, 2... s, reset after 3 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from hypothesis import strategies as st
+
+from onsembl_conformance.clientcheck.checks._support import (
+    REQUIRED_RECONNECT,
+    gaps,
+    judge_gaps,
+    next_delay,
+    reconnection,
+)
+from onsembl_conformance.clientcheck.context import ClientCheckContext
+from onsembl_conformance.clientcheck.props import check_property
+from onsembl_conformance.clientcheck.scripted import SLACK_S, Peer
+from onsembl_conformance.errors import CheckFailure
+from onsembl_conformance.registry import client_check
+
+CLOSE_CODES = (1000, 1001, 1002, 1003, 1006, 1007, 1008, 1009, 1011)
+"""What the kit ends a connection with (1006: the socket dropped, no close frame)."""
+
+REFUSE_WAIT_S = 2.0 + SLACK_S + 1.0
+"""Longest wait for one refused attempt: the capped d(n) and slack."""
+
+
+async def end(peer: Peer, code: int) -> None:
+    if code == 1006:
+        peer.drop()
+    else:
+        await peer.close(code, "scripted")
+
+
+@client_check("CLIENT-8", "CLIENT-9", tags=("quick",))
+async def check_reconnects_after_going_away(ctx: ClientCheckContext) -> None:
+    """After 1001, 1011 and a dropped socket the client reconnects, backing off."""
+    await ctx.start()
+    peer = await ctx.identified()
+    for code in (1001, 1011, 1006):
+        await end(peer, code)
+        peer = await reconnection(ctx, what=f"a reconnection after {code}")
+        await ctx.identified_peer(peer)
+    judge_gaps(gaps(ctx, ctx.attempts()))
+
+
+@client_check("CLIENT-9", tags=("slow",))
+async def check_backoff_grows_and_resets(ctx: ClientCheckContext) -> None:
+    """Refused attempts wait d(0), d(1)... up to the cap; a lasting connection resets it."""
+    await ctx.start()
+    peer = await ctx.identified()
+    server = ctx.scripted
+    server.refusing = True
+    await peer.close(1011, "crash")
+    for count in range(1, 5):
+
+        def refused(count: int = count) -> bool:
+            return _refused(ctx) >= count
+
+        arrived = await ctx.until(refused, REFUSE_WAIT_S)
+        if not arrived:
+            server.refusing = False
+            judge_gaps(gaps(ctx, ctx.attempts()))
+            raise CheckFailure(
+                "CLIENT-8",
+                f"attempt {count} to reconnect after 1011 within d(n) + {SLACK_S:g}s",
+                f"none within {REFUSE_WAIT_S:g}s{ctx.client_state()}",
+            )
+    server.refusing = False
+    peer = await reconnection(ctx)
+    await ctx.identified_peer(peer)
+    await asyncio.sleep(ctx.profile.reconnect_reset_after_s + 0.3 - (ctx.now() - peer.opened_at))
+    await peer.close(1001, "going away")
+    peer = await reconnection(ctx, what="a reconnection after a lasting connection")
+    judge_gaps(gaps(ctx, ctx.attempts()))
+
+
+def _refused(ctx: ClientCheckContext) -> int:
+    attempts = ctx.attempts()
+    last = max((i for i, a in enumerate(attempts) if a.peer is not None), default=0)
+    return sum(1 for a in attempts[last:] if a.peer is None)
+
+
+@client_check("CLIENT-8", "CLIENT-9", "CLIENT-10", tags=("hypothesis", "slow"))
+async def check_close_codes(ctx: ClientCheckContext) -> None:
+    """Closes with every code: reconnection where required, backoff always, no refused token."""
+    await ctx.start()
+    first = True
+
+    async def one(codes: list[int]) -> None:
+        nonlocal first
+        if not first:
+            await ctx.restart()
+        first = False
+        peer = await ctx.identified()
+        for code in codes:
+            await end(peer, code)
+            within = next_delay(ctx) + SLACK_S
+            if code in REQUIRED_RECONNECT:
+                peer = await reconnection(ctx, what=f"a reconnection after {code}")
+            else:
+                found = await ctx.scripted.next_peer(within + 0.5)
+                if found is None:
+                    break  # reconnecting after this code is the client's choice
+                peer = found
+            await ctx.identified_peer(peer)
+        judge_gaps(gaps(ctx, ctx.attempts()))
+
+    strategy: Any = st.lists(st.sampled_from(CLOSE_CODES), min_size=1, max_size=3)
+    await check_property(ctx, strategy, one, examples=6)
+
+
+@client_check("CLIENT-10", tags=("quick",))
+async def check_refused_token_not_reused(ctx: ClientCheckContext) -> None:
+    """After 1008 the client never presents that token again (new token: may reconnect)."""
+    await ctx.start()
+    peer = await ctx.identified()
+    await peer.close(1008, "policy")  # the kit writes a new token at once
+    found = await ctx.scripted.next_peer(next_delay(ctx) + SLACK_S + 1.0)
+    if found is not None:
+        peer = await ctx.identified_peer(found)
+        ctx.tokens.rotate_on_refusal = False
+        await peer.close(1008, "policy, token file unchanged")
+        found = await ctx.scripted.next_peer(next_delay(ctx) + SLACK_S + 1.0)
+        ctx.raise_violation()  # a handshake with the refused token was judged on arrival
+        ctx.tokens.rotate_on_refusal = True
+        ctx.tokens.rotate()
+        if found is None:
+            found = await ctx.scripted.next_peer(3 * (2.0 + SLACK_S))
+        if found is not None:
+            await ctx.identified_peer(found)
+    ctx.raise_violation()
+
+
+@client_check("CLIENT-10", tags=("slow",))
+async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
+    """A connection closed 1008 at its token's expiry is not reopened with that token."""
+    await ctx.start(ttl=2.5)
+    peer = await ctx.identified()
+    peer.auto_refresh = False  # whatever it tries, the token expires
+    await peer.wait_closed(4.0)
+    if peer.end != "kit":
+        raise CheckFailure(
+            "CLIENT-6",
+            "the connection kept until its token expired",
+            f"{peer.end} closed it ({peer.close_code})",
+        )
+    found = await ctx.scripted.next_peer(next_delay(ctx) + SLACK_S + 1.0)
+    if found is not None:
+        await ctx.identified_peer(found)
+    ctx.raise_violation()
