@@ -265,4 +265,4 @@ def test_an_unknown_subcommand_is_one_line(
 ) -> None:
     with_plugins(monkeypatch)  # nothing installed above the base package
     line = one_line_error(capsys, ["serve"])
-    assert line.startswith("onsembl: error: onsembl: argument COMMAND: invalid choice: 'serve'")
+    assert line.startswith("onsembl: error: argument COMMAND: invalid choice: 'serve'")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,10 +58,12 @@ class Commands:
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, raised as :class:`UsageError`."""
+    """An argument parser whose errors are one line, raised as :class:`UsageError`: argparse's
+    message and where to read more (``onsembl: error: argument --jobs: invalid int value:
+    'x' (see onsembl check --help)``), the program's name said once, by :func:`main`."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def _one_line(err: BaseException) -> str:
@@ -172,16 +175,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         if word in found.unavailable:
             raise UsageError(found.unavailable[word])
         parser, commands = build_parser(found)
-        args = parser.parse_args(arguments)
+        args, extra = parser.parse_known_args(arguments)
         if args.command is None:
+            if extra:
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
             parser.print_help(sys.stderr)
             return 2
+        if extra:  # argparse would send the reader to `onsembl --help`: the wrong page
+            raise UsageError(
+                f"unrecognized arguments: {' '.join(extra)} (see onsembl {args.command} --help)"
+            )
         return commands[args.command].run(args)
     except OnsemblError as err:
-        print(f"onsembl: error: {err}", file=sys.stderr)
+        print(f"onsembl: error: {str(err).removeprefix('onsembl: ')}", file=sys.stderr)
         return getattr(err, "exit_code", 2)
     except KeyboardInterrupt:
         print("onsembl: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # stdout closed early (`onsembl validate FILE | head -1`)
+        _drop_stdout()
         return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush of what is
+    still buffered for a closed pipe reports nothing: the reader left, nothing is wrong."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no real stdout (a test's capture): nothing to flush
+        pass

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(_list_rules(args.format))
         return 0
     if args.old is None or args.new is None:
-        raise UsageError("onsembl diff: give OLD and NEW (schema directories or git revisions)")
+        raise UsageError("give OLD and NEW (schema directories or git revisions)")
     old = load_side(args.old, args.repo)
     new = load_side(args.new, args.repo)
     report = diff_schema_sets(old, new, args.old, args.new)
