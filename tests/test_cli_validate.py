@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -405,3 +406,174 @@ def test_validate_text_valid_and_not_object() -> None:
     assert message == [] and issues[0].field is None
     message, issues = validate_text("")
     assert message is None and issues[0].field is None
+
+
+# --------------------------------------------------------------------------
+# Polish from real tries (issue 14, part 4)
+# --------------------------------------------------------------------------
+
+PRETTY_PING = json.dumps(json.loads(PING), indent=2)
+
+
+def test_pretty_printed_json_says_the_input_must_be_json_lines(tmp_path: Path) -> None:
+    """A pretty-printed message is one record naming its lines, not a line of noise each."""
+    array = json.dumps([json.loads(PING), json.loads(PING)], indent=2)
+    path = tmp_path / "pretty.json"
+    path.write_text(f"{PRETTY_PING}\n{PING}\n{array}\n{{\n", encoding="utf-8")
+    array_end = 5 + len(array.splitlines())
+    result = run(tmp_path, str(path))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "lines 1-4 (heartbeat:ping): invalid: one JSON value over 4 lines: the input must be "
+        "JSON Lines, one message per line (compact it with jq -c . FILE)",
+        "line 5 (heartbeat:ping): ok",
+        f"lines 6-{array_end}: invalid: a JSON array over {array_end - 5} lines: the input "
+        "must be JSON Lines, one message per line, not an array (convert it with "
+        "jq -c '.[]' FILE)",
+        f"line {array_end + 1}: invalid: not JSON: this line opens a value it does not close; "
+        "the input must be JSON Lines, one message per line",
+    ]
+    records = [
+        json.loads(line)
+        for line in run(tmp_path, "--format", "json", str(path)).stdout.splitlines()
+    ]
+    assert [(r["line"], r.get("last_line")) for r in records] == [
+        (1, 4),
+        (5, None),
+        (6, array_end),
+        (array_end + 1, None),
+    ]
+    assert records[0]["type"] == "heartbeat:ping"
+    assert "JSON Lines" in records[0]["errors"][0]["message"]
+
+
+def test_pretty_printed_message_with_a_defect_reports_it_too(tmp_path: Path) -> None:
+    pretty = json.dumps(json.loads(BAD_FIELD), indent=2)
+    (tmp_path / "bad.json").write_text(pretty + "\n", encoding="utf-8")
+    (line,) = run(tmp_path, "bad.json").stdout.splitlines()
+    assert line.startswith(f"lines 1-{len(pretty.splitlines())} (agent:status): invalid: ")
+    assert "JSON Lines" in line and "status: must be one of" in line
+
+
+def test_lines_that_never_close_a_value_are_reported_one_by_one(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "open.jsonl", ["[", '  "type": "x",', PING])
+    lines = run(tmp_path, str(path)).stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["line 1", "line 2", "line 3 (heartbeat"]
+    assert "opens a value it does not close" in lines[0]
+    assert lines[2] == "line 3 (heartbeat:ping): ok"
+
+
+def test_byte_order_mark_is_named(tmp_path: Path) -> None:
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + PING.encode() + b"\n" + PING.encode())
+    result = run(tmp_path, "bom.jsonl")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "line 1: invalid: not JSON: a UTF-8 byte-order mark (BOM, bytes EF BB BF) before the value",
+        "line 2 (heartbeat:ping): ok",
+    ]
+
+
+def test_pattern_failure_shows_the_pattern_allowed(tmp_path: Path) -> None:
+    """The generated validators and the oracle word it alike (one function in the runtime)."""
+    from onsembl_spec.oracle import oracle
+
+    bad = json.loads(BAD_FIELD) | {"status": "online", "agentId": "agent 1"}
+    expected = "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"
+    assert [(i.field, i.message) for i in oracle().validate(bad)] == [("agentId", expected)]
+    path = write_lines(tmp_path / "pattern.jsonl", [json.dumps(bad)])
+    assert (
+        run(tmp_path, str(path)).stdout == f"line 1 (agent:status): invalid: agentId: {expected}\n"
+    )
+
+
+def test_quiet_prints_only_invalid_lines(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "mixed.jsonl", [PING, BAD_FIELD, PING, UNKNOWN])
+    for flag in ("--quiet", "-q"):
+        result = run(tmp_path, flag, str(path))
+        assert result.returncode == 1
+        assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+            "line 2 (agent",
+            "line 4 (agent",
+        ]
+    records = run(tmp_path, "--quiet", "--format", "json", str(path)).stdout.splitlines()
+    assert [json.loads(r)["line"] for r in records] == [2, 4]
+    only_valid = write_lines(tmp_path / "valid.jsonl", [PING, PING])
+    result = run(tmp_path, "--quiet", str(only_valid))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_closed_stdout_exits_quietly(tmp_path: Path) -> None:
+    """``onsembl validate FILE | head -1``: the reader leaving is not "cannot read FILE"."""
+    path = write_lines(tmp_path / "many.jsonl", [PING] * 200_000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onsembl_spec", "validate", str(path)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"line 1 (heartbeat:ping): ok\n"
+    process.stdout.close()  # as `head -1` does
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert stderr == ""
+
+
+def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onsembl_spec", "validate", "-"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(PING.encode() + b"\n")
+    process.stdin.flush()
+    assert process.stdout.readline() == b"line 1 (heartbeat:ping): ok\n"  # reading on
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr.decode() == "onsembl: interrupted\n"
+
+
+def test_stale_validators_warn_in_one_line(tmp_path: Path) -> None:
+    """A checkout whose schemas changed after ``onsembl generate``: the validators follow the
+    old schemas, and ``validate`` says so on stderr (the results on stdout as usual)."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    checkout = tmp_path / "checkout"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(repo / "src" / "onsembl_spec", checkout / "src" / "onsembl_spec", ignore=ignore)
+    shutil.copytree(repo / "schemas", checkout / "schemas")
+    shutil.copy(repo / "pyproject.toml", checkout / "pyproject.toml")
+    path = write_lines(tmp_path / "one.jsonl", [PING])
+    command = [sys.executable, "-m", "onsembl_spec", "validate", str(path)]
+    env = {**os.environ, "PYTHONPATH": str(checkout / "src")}
+
+    def validate_in_checkout() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    current = validate_in_checkout()
+    assert (current.returncode, current.stderr) == (0, "")
+    schema = checkout / "schemas" / "messages" / "heartbeat-ping.json"
+    schema.write_text(schema.read_text().replace("}", "} ", 1), encoding="utf-8")
+    stale = validate_in_checkout()
+    assert stale.returncode == 0
+    assert stale.stdout == "line 1 (heartbeat:ping): ok\n"
+    (warning,) = stale.stderr.splitlines()
+    assert warning.startswith("onsembl: warning: the generated validators are stale: ")
+    assert str(checkout / "schemas") in warning and "onsembl generate" in warning
+
+
+def test_stale_validators_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from onsembl_spec import validation
+
+    assert validation.stale_validators() is None  # this checkout is generated
+    monkeypatch.setattr(validation._generated, "SOURCE_SHA256", "0" * 64)
+    assert "stale" in (validation.stale_validators() or "")

@@ -54,7 +54,6 @@ TYPE_NAMES = {
 MISSING_FIELD = "missing required field"
 UNDOCUMENTED_FIELD = "undocumented field"
 BATCH_IN_BATCH = "a batch cannot contain a batch"
-BAD_PATTERN = "has characters or a shape the field does not allow"
 NESTED_TOO_DEEPLY = "nested too deeply to validate"
 NOT_AN_OBJECT = "message must be a JSON object, not "
 """Prefix of the issue of a message that is not an object (followed by :func:`kind`)."""
@@ -162,6 +161,21 @@ def more_items(count: int) -> str:
 
 def fewer_fields(count: int) -> str:
     return f"fewer than {plural(count, 'field')}"
+
+
+PATTERN_SUFFIX = "(?!\\n)"
+"""What the schemas' patterns end with after ``$`` (so that Python's ``re`` agrees with
+ECMA-262 about a final newline); left out where a pattern is shown to people."""
+
+
+def shown_pattern(regex: str) -> str:
+    """A schema pattern as people read it: ``^[a-z]+$`` (without :data:`PATTERN_SUFFIX`)."""
+    return regex.removesuffix(PATTERN_SUFFIX)
+
+
+def bad_pattern(regex: str) -> str:
+    """``must match the pattern ^[a-z]+$``: the pattern the field allows."""
+    return f"must match the pattern {shown_pattern(regex)}"
 
 
 def bad_format(name: str) -> str:

@@ -151,7 +151,7 @@ def _explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         "const": lambda: rt.must_be(value),
         "maxLength": lambda: rt.longer_than(value),
         "minLength": lambda: rt.shorter_than(value),
-        "pattern": lambda: rt.BAD_PATTERN,
+        "pattern": lambda: rt.bad_pattern(value),
         "format": lambda: rt.bad_format(value),
         "minimum": lambda: rt.less_than(value),
         "maximum": lambda: rt.greater_than(value),

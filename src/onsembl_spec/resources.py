@@ -7,6 +7,7 @@ has no ``_data`` folder, so the repository's own files are used.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from onsembl_spec.errors import SchemaError, SpecError
@@ -37,3 +38,18 @@ def spec_path() -> Path:
         if candidate.is_file():
             return candidate
     raise SpecError("cannot find the specification (expected docs/spec.md)")
+
+
+def hash_files(root: Path, extra: tuple[tuple[str, bytes], ...] = ()) -> str:
+    """sha256 over the schema files under ``root`` (sorted by relative path) and ``extra``.
+
+    Each file contributes its relative POSIX path, a NUL, its bytes and a NUL,
+    so the hash is the same wherever the directory lives. Generated files name
+    it in their header (``onsembl generate``).
+    """
+    digest = hashlib.sha256()
+    files = sorted(root.rglob("*.json"), key=lambda p: p.relative_to(root).as_posix())
+    items = [(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
+    for name, data in [*items, *extra]:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()

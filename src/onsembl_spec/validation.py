@@ -74,6 +74,33 @@ def validate(message: Any) -> list[Issue]:
     return [Issue(field, text) for field, text in _generated.issues(message)]
 
 
+def stale_validators() -> str | None:
+    """Why the generated validators may not match the schemas, or ``None``.
+
+    In a checkout, ``schemas/`` can change after ``onsembl generate`` wrote
+    ``_generated/validators.py``: its ``SOURCE_SHA256`` then differs from the hash of
+    the schema files (:func:`onsembl_spec.resources.hash_files`), and validation follows
+    the old schemas. An installed package carries the schemas its validators were
+    generated from, so this is ``None`` there without reading a file.
+    """
+    from onsembl_spec import resources
+
+    root = resources.repo_root()
+    if root is None or resources.schemas_dir() != root / "schemas":
+        return None
+    try:
+        current = resources.hash_files(root / "schemas")
+    except OSError:
+        return None
+    if current == getattr(_generated, "SOURCE_SHA256", None):
+        return None
+    return (
+        f"the generated validators are stale: {root / 'schemas'} changed since "
+        "`onsembl generate` wrote them, so messages are checked against the old schemas "
+        "(run `onsembl generate`)"
+    )
+
+
 class _NotJSON(ValueError):
     pass
 
@@ -81,6 +108,10 @@ class _NotJSON(ValueError):
 def _reject_constant(name: str) -> Any:
     raise _NotJSON(f"{name} is not JSON")
 
+
+BOM = "\ufeff"
+BOM_TEXT = "a UTF-8 byte-order mark (BOM, bytes EF BB BF)"
+"""How an issue names a byte-order mark: JSON text has none (RFC 8259, section 8.1)."""
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 """One strict decoder, built once: ``json.loads`` with arguments builds one per call."""
@@ -97,6 +128,8 @@ def parse_json(text: str) -> Any:
     except _NotJSON as err:
         raise ValueError(str(err)) from None
     except json.JSONDecodeError as err:
+        if text.startswith(BOM):
+            raise ValueError(f"not JSON: {BOM_TEXT} before the value") from None
         raise ValueError(f"not JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
     except RecursionError:
         raise ValueError("not JSON this parser accepts: nested too deeply") from None
@@ -117,6 +150,7 @@ __all__ = [
     "check_batch_wrapper",
     "dotted",
     "parse_json",
+    "stale_validators",
     "validate",
     "validate_text",
 ]

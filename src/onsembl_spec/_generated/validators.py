@@ -25,6 +25,9 @@ from onsembl_spec._validator_runtime import (
     short as _short,
 )
 
+SOURCE_SHA256 = "6161b1d1bcb41ae7c2ed2e10ffa78ff898e3d193291cc3232eb5f670aade0bdd"
+"""sha256 of the schema files this module was generated from."""
+
 _P0 = re.compile('^[A-Za-z0-9._:-]{1,128}$(?!\\n)').search
 _P1 = re.compile('^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$(?!\\n)').search
 _P2 = re.compile('^[a-z][a-z0-9-]{0,31}$(?!\\n)').search
@@ -76,7 +79,7 @@ def _c_t_dashboard_connect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("dashboardId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("dashboardId", "has characters or a shape the field does not allow")
+            return ("dashboardId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -98,7 +101,7 @@ def _c_t_dashboard_connect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
@@ -118,7 +121,7 @@ def _a_t_dashboard_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "dashboardId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "dashboardId", "has characters or a shape the field does not allow"))
+            out.append((p + "dashboardId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -140,7 +143,7 @@ def _a_t_dashboard_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
@@ -159,7 +162,7 @@ def _c_t_dashboard_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("dashboardId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("dashboardId", "has characters or a shape the field does not allow")
+            return ("dashboardId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -181,7 +184,7 @@ def _c_t_dashboard_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
@@ -201,7 +204,7 @@ def _a_t_dashboard_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> No
         elif len(v) > 128:
             out.append((p + "dashboardId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "dashboardId", "has characters or a shape the field does not allow"))
+            out.append((p + "dashboardId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -223,7 +226,7 @@ def _a_t_dashboard_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> No
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E0.issuperset(m):
         for k in m:
             if k not in _E0:
@@ -242,7 +245,7 @@ def _c_t_agent_connect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("agentType", _MISSING)
     if v is _MISSING:
         return ("agentType", "missing required field")
@@ -254,7 +257,7 @@ def _c_t_agent_connect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 32:
             return ("agentType", "longer than 32 characters")
         elif _P2(v) is None:
-            return ("agentType", "has characters or a shape the field does not allow")
+            return ("agentType", "must match the pattern ^[a-z][a-z0-9-]{0,31}$")
     v = m.get("version", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -284,7 +287,7 @@ def _c_t_agent_connect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E1.issuperset(m):
         for k in m:
             if k not in _E1:
@@ -304,7 +307,7 @@ def _a_t_agent_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("agentType", _MISSING)
     if v is _MISSING:
         out.append((p + "agentType", "missing required field"))
@@ -316,7 +319,7 @@ def _a_t_agent_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 32:
             out.append((p + "agentType", "longer than 32 characters"))
         elif _P2(v) is None:
-            out.append((p + "agentType", "has characters or a shape the field does not allow"))
+            out.append((p + "agentType", "must match the pattern ^[a-z][a-z0-9-]{0,31}$"))
     v = m.get("version", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -346,7 +349,7 @@ def _a_t_agent_connect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E1.issuperset(m):
         for k in m:
             if k not in _E1:
@@ -365,7 +368,7 @@ def _c_t_agent_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -387,7 +390,7 @@ def _c_t_agent_disconnect(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
@@ -407,7 +410,7 @@ def _a_t_agent_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -429,7 +432,7 @@ def _a_t_agent_disconnect(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
@@ -448,7 +451,7 @@ def _c_t_agent_status(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("status", _MISSING)
     if v is _MISSING:
         return ("status", "missing required field")
@@ -486,7 +489,7 @@ def _c_t_agent_status(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E4.issuperset(m):
         for k in m:
             if k not in _E4:
@@ -506,7 +509,7 @@ def _a_t_agent_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("status", _MISSING)
     if v is _MISSING:
         out.append((p + "status", "missing required field"))
@@ -542,7 +545,7 @@ def _a_t_agent_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E4.issuperset(m):
         for k in m:
             if k not in _E4:
@@ -643,7 +646,7 @@ def _c_t_agent_list(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E6.issuperset(m):
         for k in m:
             if k not in _E6:
@@ -680,7 +683,7 @@ def _a_t_agent_list(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E6.issuperset(m):
         for k in m:
             if k not in _E6:
@@ -699,7 +702,7 @@ def _c_d_agentSummary(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("agentType", _MISSING)
     if v is _MISSING:
         return ("agentType", "missing required field")
@@ -711,7 +714,7 @@ def _c_d_agentSummary(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 32:
             return ("agentType", "longer than 32 characters")
         elif _P2(v) is None:
-            return ("agentType", "has characters or a shape the field does not allow")
+            return ("agentType", "must match the pattern ^[a-z][a-z0-9-]{0,31}$")
     v = m.get("status", _MISSING)
     if v is _MISSING:
         return ("status", "missing required field")
@@ -733,7 +736,7 @@ def _c_d_agentSummary(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("connectedAt", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("connectedAt", "has characters or a shape the field does not allow")
+            return ("connectedAt", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E7.issuperset(m):
         for k in m:
             if k not in _E7:
@@ -753,7 +756,7 @@ def _a_d_agentSummary(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("agentType", _MISSING)
     if v is _MISSING:
         out.append((p + "agentType", "missing required field"))
@@ -765,7 +768,7 @@ def _a_d_agentSummary(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 32:
             out.append((p + "agentType", "longer than 32 characters"))
         elif _P2(v) is None:
-            out.append((p + "agentType", "has characters or a shape the field does not allow"))
+            out.append((p + "agentType", "must match the pattern ^[a-z][a-z0-9-]{0,31}$"))
     v = m.get("status", _MISSING)
     if v is _MISSING:
         out.append((p + "status", "missing required field"))
@@ -787,7 +790,7 @@ def _a_d_agentSummary(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "connectedAt", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "connectedAt", "has characters or a shape the field does not allow"))
+            out.append((p + "connectedAt", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E7.issuperset(m):
         for k in m:
             if k not in _E7:
@@ -806,7 +809,7 @@ def _c_t_command_request(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("command", _MISSING)
     if v is _MISSING:
         return ("command", "missing required field")
@@ -857,7 +860,7 @@ def _c_t_command_request(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E9.issuperset(m):
         for k in m:
             if k not in _E9:
@@ -877,7 +880,7 @@ def _a_t_command_request(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("command", _MISSING)
     if v is _MISSING:
         out.append((p + "command", "missing required field"))
@@ -928,7 +931,7 @@ def _a_t_command_request(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E9.issuperset(m):
         for k in m:
             if k not in _E9:
@@ -947,7 +950,7 @@ def _c_t_command_queued(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         return ("agentId", "missing required field")
@@ -959,7 +962,7 @@ def _c_t_command_queued(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("position", _MISSING)
     if v is _MISSING:
         return ("position", "missing required field")
@@ -1001,7 +1004,7 @@ def _c_t_command_queued(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E10.issuperset(m):
         for k in m:
             if k not in _E10:
@@ -1021,7 +1024,7 @@ def _a_t_command_queued(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         out.append((p + "agentId", "missing required field"))
@@ -1033,7 +1036,7 @@ def _a_t_command_queued(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("position", _MISSING)
     if v is _MISSING:
         out.append((p + "position", "missing required field"))
@@ -1075,7 +1078,7 @@ def _a_t_command_queued(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E10.issuperset(m):
         for k in m:
             if k not in _E10:
@@ -1094,7 +1097,7 @@ def _c_t_command_execute(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("command", _MISSING)
     if v is _MISSING:
         return ("command", "missing required field")
@@ -1133,7 +1136,7 @@ def _c_t_command_execute(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E11.issuperset(m):
         for k in m:
             if k not in _E11:
@@ -1153,7 +1156,7 @@ def _a_t_command_execute(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("command", _MISSING)
     if v is _MISSING:
         out.append((p + "command", "missing required field"))
@@ -1192,7 +1195,7 @@ def _a_t_command_execute(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E11.issuperset(m):
         for k in m:
             if k not in _E11:
@@ -1211,7 +1214,7 @@ def _c_t_command_status(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         return ("agentId", "missing required field")
@@ -1223,7 +1226,7 @@ def _c_t_command_status(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("status", _MISSING)
     if v is _MISSING:
         return ("status", "missing required field")
@@ -1269,7 +1272,7 @@ def _c_t_command_status(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E13.issuperset(m):
         for k in m:
             if k not in _E13:
@@ -1289,7 +1292,7 @@ def _a_t_command_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         out.append((p + "agentId", "missing required field"))
@@ -1301,7 +1304,7 @@ def _a_t_command_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("status", _MISSING)
     if v is _MISSING:
         out.append((p + "status", "missing required field"))
@@ -1347,7 +1350,7 @@ def _a_t_command_status(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E13.issuperset(m):
         for k in m:
             if k not in _E13:
@@ -1366,7 +1369,7 @@ def _c_t_command_interrupt(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1388,7 +1391,7 @@ def _c_t_command_interrupt(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E14.issuperset(m):
         for k in m:
             if k not in _E14:
@@ -1408,7 +1411,7 @@ def _a_t_command_interrupt(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1430,7 +1433,7 @@ def _a_t_command_interrupt(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E14.issuperset(m):
         for k in m:
             if k not in _E14:
@@ -1449,7 +1452,7 @@ def _c_t_command_complete(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         return ("agentId", "missing required field")
@@ -1461,7 +1464,7 @@ def _c_t_command_complete(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("exitCode", _MISSING)
     if v is _MISSING:
         return ("exitCode", "missing required field")
@@ -1503,7 +1506,7 @@ def _c_t_command_complete(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E15.issuperset(m):
         for k in m:
             if k not in _E15:
@@ -1523,7 +1526,7 @@ def _a_t_command_complete(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("agentId", _MISSING)
     if v is _MISSING:
         out.append((p + "agentId", "missing required field"))
@@ -1535,7 +1538,7 @@ def _a_t_command_complete(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("exitCode", _MISSING)
     if v is _MISSING:
         out.append((p + "exitCode", "missing required field"))
@@ -1577,7 +1580,7 @@ def _a_t_command_complete(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E15.issuperset(m):
         for k in m:
             if k not in _E15:
@@ -1612,7 +1615,7 @@ def _c_t_command_error(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("commandId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1622,7 +1625,7 @@ def _c_t_command_error(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1644,7 +1647,7 @@ def _c_t_command_error(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E17.issuperset(m):
         for k in m:
             if k not in _E17:
@@ -1680,7 +1683,7 @@ def _a_t_command_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("commandId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1690,7 +1693,7 @@ def _a_t_command_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1712,7 +1715,7 @@ def _a_t_command_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E17.issuperset(m):
         for k in m:
             if k not in _E17:
@@ -1731,7 +1734,7 @@ def _c_t_terminal_output(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("commandId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1741,7 +1744,7 @@ def _c_t_terminal_output(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("commandId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("commandId", "has characters or a shape the field does not allow")
+            return ("commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("output", _MISSING)
     if v is _MISSING:
         return ("output", "missing required field")
@@ -1773,7 +1776,7 @@ def _c_t_terminal_output(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E18.issuperset(m):
         for k in m:
             if k not in _E18:
@@ -1793,7 +1796,7 @@ def _a_t_terminal_output(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("commandId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1803,7 +1806,7 @@ def _a_t_terminal_output(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "commandId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "commandId", "has characters or a shape the field does not allow"))
+            out.append((p + "commandId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("output", _MISSING)
     if v is _MISSING:
         out.append((p + "output", "missing required field"))
@@ -1833,7 +1836,7 @@ def _a_t_terminal_output(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E18.issuperset(m):
         for k in m:
             if k not in _E18:
@@ -1870,7 +1873,7 @@ def _c_d_terminalChunk(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E20.issuperset(m):
         for k in m:
             if k not in _E20:
@@ -1908,7 +1911,7 @@ def _a_d_terminalChunk(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E20.issuperset(m):
         for k in m:
             if k not in _E20:
@@ -1927,7 +1930,7 @@ def _c_t_terminal_clear(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 128:
             return ("agentId", "longer than 128 characters")
         elif _P0(v) is None:
-            return ("agentId", "has characters or a shape the field does not allow")
+            return ("agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$")
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1949,7 +1952,7 @@ def _c_t_terminal_clear(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
@@ -1969,7 +1972,7 @@ def _a_t_terminal_clear(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 128:
             out.append((p + "agentId", "longer than 128 characters"))
         elif _P0(v) is None:
-            out.append((p + "agentId", "has characters or a shape the field does not allow"))
+            out.append((p + "agentId", "must match the pattern ^[A-Za-z0-9._:-]{1,128}$"))
     v = m.get("requestId", _MISSING)
     if v is not _MISSING:
         if (v.__class__ is not str and not isinstance(v, str)):
@@ -1991,7 +1994,7 @@ def _a_t_terminal_clear(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E2.issuperset(m):
         for k in m:
             if k not in _E2:
@@ -2020,7 +2023,7 @@ def _c_t_heartbeat_ping(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
@@ -2050,7 +2053,7 @@ def _a_t_heartbeat_ping(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
@@ -2079,7 +2082,7 @@ def _c_t_heartbeat_pong(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
@@ -2109,7 +2112,7 @@ def _a_t_heartbeat_pong(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E21.issuperset(m):
         for k in m:
             if k not in _E21:
@@ -2148,7 +2151,7 @@ def _c_t_system_emergency_stop(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E22.issuperset(m):
         for k in m:
             if k not in _E22:
@@ -2188,7 +2191,7 @@ def _a_t_system_emergency_stop(m: dict[str, Any], p: str, out: list[Issue]) -> N
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E22.issuperset(m):
         for k in m:
             if k not in _E22:
@@ -2209,7 +2212,7 @@ def _c_t_auth_refresh_needed(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
@@ -2231,7 +2234,7 @@ def _a_t_auth_refresh_needed(m: dict[str, Any], p: str, out: list[Issue]) -> Non
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
@@ -2278,7 +2281,7 @@ def _c_t_auth_refresh_token(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E24.issuperset(m):
         for k in m:
             if k not in _E24:
@@ -2326,7 +2329,7 @@ def _a_t_auth_refresh_token(m: dict[str, Any], p: str, out: list[Issue]) -> None
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E24.issuperset(m):
         for k in m:
             if k not in _E24:
@@ -2347,7 +2350,7 @@ def _c_t_auth_refresh_success(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
@@ -2369,7 +2372,7 @@ def _a_t_auth_refresh_success(m: dict[str, Any], p: str, out: list[Issue]) -> No
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E23.issuperset(m):
         for k in m:
             if k not in _E23:
@@ -2400,7 +2403,7 @@ def _c_t_auth_refresh_failed(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E25.issuperset(m):
         for k in m:
             if k not in _E25:
@@ -2432,7 +2435,7 @@ def _a_t_auth_refresh_failed(m: dict[str, Any], p: str, out: list[Issue]) -> Non
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E25.issuperset(m):
         for k in m:
             if k not in _E25:
@@ -2497,7 +2500,7 @@ def _c_t_connection_error(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E27.issuperset(m):
         for k in m:
             if k not in _E27:
@@ -2561,7 +2564,7 @@ def _a_t_connection_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E27.issuperset(m):
         for k in m:
             if k not in _E27:
@@ -2720,7 +2723,7 @@ def _c_t_validation_error(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E30.issuperset(m):
         for k in m:
             if k not in _E30:
@@ -2768,7 +2771,7 @@ def _a_t_validation_error(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E30.issuperset(m):
         for k in m:
             if k not in _E30:
@@ -2823,7 +2826,7 @@ def _c_t_batch(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
@@ -2877,7 +2880,7 @@ def _a_t_batch(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
@@ -2954,7 +2957,7 @@ def _c_t_compressed(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E33.issuperset(m):
         for k in m:
             if k not in _E33:
@@ -3032,7 +3035,7 @@ def _a_t_compressed(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E33.issuperset(m):
         for k in m:
             if k not in _E33:
@@ -3087,7 +3090,7 @@ def _c_batch_wrapper(m: dict[str, Any]) -> tuple[str, str] | None:
         elif len(v) > 64:
             return ("timestamp", "longer than 64 characters")
         elif _P1(v) is None:
-            return ("timestamp", "has characters or a shape the field does not allow")
+            return ("timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:
@@ -3143,7 +3146,7 @@ def _a_batch_wrapper(m: dict[str, Any], p: str, out: list[Issue]) -> None:
         elif len(v) > 64:
             out.append((p + "timestamp", "longer than 64 characters"))
         elif _P1(v) is None:
-            out.append((p + "timestamp", "has characters or a shape the field does not allow"))
+            out.append((p + "timestamp", "must match the pattern ^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"))
     if not _E31.issuperset(m):
         for k in m:
             if k not in _E31:

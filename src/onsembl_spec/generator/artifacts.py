@@ -35,7 +35,9 @@ def generate_all(sources: Sources) -> dict[str, str]:
     """Every generated file's text by its POSIX path relative to the repository root."""
     files: dict[str, str] = {}
     validators = generate_validators(
-        sources.schemas, header_lines("#", sources.schema_hash) + "# ruff: noqa\n"
+        sources.schemas,
+        header_lines("#", sources.schema_hash) + "# ruff: noqa\n",
+        source_hash=sources.schema_hash,
     )
     files[validators.path] = validators.text
     files[GENERATED_PACKAGE] = (

@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from onsembl_spec._validator_runtime import shown_pattern
 from onsembl_spec.generator.source import Sources
 from onsembl_spec.schemas import Schema, SchemaSet
 from onsembl_spec.spec import Requirement
-
-PATTERN_SUFFIX = "(?!\\n)"
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,7 @@ def bounds(node: Schema) -> tuple[str, ...]:
     elif low is not None:
         out.append(f"at least {low} characters")
     if "pattern" in node:
-        pattern = node["pattern"]
-        if pattern.endswith(PATTERN_SUFFIX):
-            pattern = pattern[: -len(PATTERN_SUFFIX)]
-        out.append(f"pattern `{pattern}`")
+        out.append(f"pattern `{shown_pattern(node['pattern'])}`")
     minimum, maximum = node.get("minimum"), node.get("maximum")
     if minimum is not None and maximum is not None:
         out.append(f"{minimum} to {maximum}")

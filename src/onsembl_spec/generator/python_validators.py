@@ -168,7 +168,7 @@ def _length(op: str, wording: Callable[[int], str]) -> _Emit:
 
 def _pattern(node: _Value, value: Any) -> _Check:
     name = node.module.pattern(value)
-    return _Check(f"{node.guard('string')}{name}(v) is None", _lit(rt.BAD_PATTERN))
+    return _Check(f"{node.guard('string')}{name}(v) is None", _lit(rt.bad_pattern(value)))
 
 
 def _format(node: _Value, value: Any) -> _Check:
@@ -418,8 +418,15 @@ def _drain(module: _Module, w: LineWriter) -> None:
         _function_pair(module, w, stem, schema, skip)
 
 
-def generate_validators(schemas: SchemaSet, header: str) -> GeneratedModule:
-    """The validators module for ``schemas``; ``header`` is its first (comment) lines."""
+def generate_validators(
+    schemas: SchemaSet, header: str, source_hash: str | None = None
+) -> GeneratedModule:
+    """The validators module for ``schemas``; ``header`` is its first (comment) lines.
+
+    With ``source_hash`` (the schema files' :func:`onsembl_spec.resources.hash_files`), the
+    module names it as ``SOURCE_SHA256``: ``onsembl validate`` warns when a checkout's
+    schemas no longer hash to it (:func:`onsembl_spec.validation.stale_validators`).
+    """
     _check_union(schemas)
     module = _Module(schemas)
     body = LineWriter()
@@ -447,6 +454,10 @@ def generate_validators(schemas: SchemaSet, header: str) -> GeneratedModule:
     w.line()
     w.lines(_PRELUDE)
     w.line()
+    if source_hash is not None:
+        w.line(f'SOURCE_SHA256 = "{source_hash}"')
+        w.line('"""sha256 of the schema files this module was generated from."""')
+        w.line()
     for regex, name in module.patterns.items():
         w.line(f"{name} = re.compile({regex!r}).search")
     for values, name in module.sets.items():

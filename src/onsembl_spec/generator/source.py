@@ -6,11 +6,11 @@ can tell which schemas it was made from.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from onsembl_spec import resources
+from onsembl_spec.resources import hash_files
 from onsembl_spec.schemas import SchemaSet, load_schemas
 from onsembl_spec.spec import Requirement, parse_spec
 
@@ -24,23 +24,6 @@ class Sources:
     requirements: tuple[Requirement, ...]
     schema_hash: str
     docs_hash: str
-
-
-def _schema_files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.json"), key=lambda p: p.relative_to(root).as_posix())
-
-
-def hash_files(root: Path, extra: tuple[tuple[str, bytes], ...] = ()) -> str:
-    """sha256 over the schema files under ``root`` (sorted by relative path) and ``extra``.
-
-    Each file contributes its relative POSIX path, a NUL, its bytes and a NUL,
-    so the hash is the same wherever the directory lives.
-    """
-    digest = hashlib.sha256()
-    items = [(p.relative_to(root).as_posix(), p.read_bytes()) for p in _schema_files(root)]
-    for name, data in [*items, *extra]:
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()
 
 
 def load_sources(schema_dir: Path | None = None, spec_file: Path | None = None) -> Sources:
