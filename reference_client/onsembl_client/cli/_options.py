@@ -106,7 +106,9 @@ def _provider(args: argparse.Namespace, env: Mapping[str, str]) -> TokenProvider
         if args.token is not None:
             return static_token(args.token)
         if args.token_file is not None:
-            return token_file_provider(args.token_file)
+            from_file = token_file_provider(args.token_file)
+            from_file()  # a missing or empty file is a mistake to report now, not a retry loop
+            return from_file
         if args.jwt_secret is not None:
             return secret_token_provider(args.jwt_secret, args.sub, ttl=args.ttl)
         from_env = environment_provider(env)
