@@ -12,16 +12,40 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from onsembl_conformance.registry import all_checks
+from onsembl_conformance.registry import all_checks, all_client_checks
 from onsembl_spec.spec import requirements
 
 
 def checks_by_requirement() -> dict[str, list[str]]:
+    """Server checks (``onsembl check``) by the requirements they verify."""
     out: dict[str, list[str]] = defaultdict(list)
     for spec in all_checks():
         for req_id in spec.requirement_ids:
             out[req_id].append(spec.name)
     return dict(out)
+
+
+def client_checks_by_requirement() -> dict[str, list[str]]:
+    """Client checks (``onsembl check-client``) by requirement, each with its roles."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for spec in all_client_checks():
+        roles = "" if len(spec.roles) > 1 else f" ({spec.roles[0]}s)"
+        for req_id in spec.requirement_ids:
+            out[req_id].append(f"`{spec.name}`{roles}")
+    return dict(out)
+
+
+def client_coverage_counts() -> tuple[int, int, int, int]:
+    """(client requirements covered, client requirements, MUST covered, client MUSTs)."""
+    covered = client_checks_by_requirement()
+    client = [r for r in requirements().values() if r.subject == "client"]
+    musts = [r for r in client if r.level == "MUST"]
+    return (
+        sum(1 for r in client if r.id in covered),
+        len(client),
+        sum(1 for r in musts if r.id in covered),
+        len(musts),
+    )
 
 
 def coverage_counts() -> tuple[int, int, int, int]:
@@ -39,7 +63,9 @@ def coverage_counts() -> tuple[int, int, int, int]:
 
 def render_coverage() -> str:
     covered = checks_by_requirement()
+    client_covered = client_checks_by_requirement()
     done, total, must_done, must_total = coverage_counts()
+    c_done, c_total, c_must_done, c_must_total = client_coverage_counts()
     lines = [
         "# Conformance coverage",
         "",
@@ -47,16 +73,22 @@ def render_coverage() -> str:
         "(`onsembl generate --check` compares it with the code).",
         "",
         f"`onsembl check` verifies **{done} of the {total} server requirements** of",
-        f"[`spec.md`](spec.md) ({must_done} of {must_total} MUST). Requirements whose subject is",
-        "`schema` are verified by the schema tests, `client` ones by no server check.",
+        f"[`spec.md`](spec.md) ({must_done} of {must_total} MUST).",
+        f"`onsembl check-client` verifies **{c_done} of the {c_total} client requirements**",
+        f"({c_must_done} of {c_must_total} MUST), each check for the roles it applies to (both",
+        "unless one is named). Requirements whose subject is `schema` are verified by the",
+        "schema tests.",
         "",
         "| requirement | level | subject | checks |",
         "|---|---|---|---|",
     ]
     for req in requirements().values():
-        names = ", ".join(f"`{n}`" for n in covered.get(req.id, []))
+        if req.subject == "client":
+            names = ", ".join(client_covered.get(req.id, []))
+        else:
+            names = ", ".join(f"`{n}`" for n in covered.get(req.id, []))
         if not names:
-            names = "not checked" if req.subject == "server" else f"({req.subject})"
+            names = "(schema)" if req.subject == "schema" else "not checked"
         lines.append(f"| {req.id} | {req.level} | {req.subject} | {names} |")
     return "\n".join(lines) + "\n"
 

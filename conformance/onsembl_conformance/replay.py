@@ -57,6 +57,10 @@ def replay(
     if url is not None:
         parse_url(url)  # a malformed URL is exit 2 before anything else
     data = transcripts.load(path)
+    if data.get("subject") == "client":  # onsembl check-client's (issue 13)
+        from onsembl_conformance.clientcheck.replay import replay_client
+
+        return replay_client(path, data, url=url, profile=profile)
     use_hypothesis_home()
     try:
         spec = get_check(str(data["check"]))
