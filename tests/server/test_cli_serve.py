@@ -74,6 +74,33 @@ def test_token_usage_errors_are_one_line(args: list[str]) -> None:
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("ttl", ["inf", "nan", "-1", "=-inf", "=-5.5", "0", "1e400", "soon"])
+def test_token_ttl_must_be_a_finite_positive_number(ttl: str) -> None:
+    """``--ttl inf`` used to mint a token whose exp is Infinity (not a NumericDate)."""
+    ttl_args = [f"--ttl{ttl}"] if ttl.startswith("=") else ["--ttl", ttl]
+    result = onsembl("token", "--secret", SECRET, "--sub", "a", *ttl_args)
+    assert (result.returncode, result.stdout) == (2, "")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("onsembl: error: argument --ttl: must be a positive number of seconds")
+
+
+def test_token_numeric_dates_are_integers() -> None:
+    """RFC 7519 NumericDates in whole seconds (many libraries reject fractions); exp is --ttl
+    seconds after iat, rounded up; no nbf (a verifier whose clock is behind would refuse)."""
+    import base64
+
+    result = onsembl("token", "--secret", SECRET, "--sub", "alice", "--ttl", "90.2")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    dates = {name: claims[name] for name in ("iat", "exp", "nbf") if name in claims}
+    assert set(dates) == {"iat", "exp"}
+    assert all(type(value) is int for value in dates.values()), claims
+    assert claims["exp"] - claims["iat"] == 91
+    assert verify(token, SECRET).sub == "alice"
+
+
 def test_serve_without_secret_refuses_to_start() -> None:
     result = onsembl("serve", "--port", "0", env={"ONSEMBL_JWT_SECRET": ""})
     assert result.returncode == 2
