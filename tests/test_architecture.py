@@ -216,16 +216,51 @@ def test_where_each_rule_lives_names_existing_requirements_and_code(text: str) -
     )
     table = _table(text, ("requirements", "function"))
     assert len(table.rows) > 40
+    failures = _failures(table.rows, 1, resolve) + _unknown_requirements(table.rows)
+    assert not failures, "\n".join(failures)
+
+
+def _row_requirements(row: Row) -> list[str]:
+    return [
+        f"{area}-{number}"
+        for area, low, high in _REQUIREMENT.findall(row.cells[0])
+        for number in range(int(low), int(high or low) + 1)
+    ]
+
+
+def _unknown_requirements(rows: tuple[Row, ...]) -> list[str]:
     known = requirements()
-    failures = _failures(table.rows, 1, resolve)
-    for row in table.rows:
-        for area, low, high in _REQUIREMENT.findall(row.cells[0]):
-            for number in range(int(low), int(high or low) + 1):
-                if f"{area}-{number}" not in known:
-                    failures.append(
-                        f"ARCHITECTURE.md:{row.line} (row {row.cells[0]!r}): requirement"
-                        f" {area}-{number} is not in docs/spec.md"
-                    )
+    return [
+        f"ARCHITECTURE.md:{row.line} (row {row.cells[0]!r}): requirement {rid} is not in"
+        " docs/spec.md"
+        for row in rows
+        for rid in _row_requirements(row)
+        if rid not in known
+    ]
+
+
+def test_reference_client_table_names_every_client_requirement_and_existing_code(
+    text: str,
+) -> None:
+    """The client's table: bare names are ``ClientCore`` members (capitalised: a class of
+    ``onsembl_client``), dotted ones a module of ``onsembl_client.core``, of
+    ``onsembl_client`` or ``onsembl_spec``, or a class; every client requirement has a row."""
+    from onsembl_client.core.session import ClientCore
+
+    def bare(name: str) -> str | None:
+        if name[0].isupper() and not name.isupper():
+            modules = _modules("onsembl_client")
+            return None if _classes(modules, name) else f"no class {name} in onsembl_client"
+        return None if _has_member(ClientCore, name) else "not a member of ClientCore"
+
+    resolve = _resolver(
+        ("onsembl_client",), bare, ("onsembl_client.core.", "onsembl_client.", "onsembl_spec.")
+    )
+    table = _table(text, ("client requirements", "function"))
+    failures = _failures(table.rows, 1, resolve) + _unknown_requirements(table.rows)
+    listed = {rid for row in table.rows for rid in _row_requirements(row)}
+    client_rules = {r.id for r in requirements().values() if r.subject == "client"}
+    failures += [f"no row for {rid}" for rid in sorted(client_rules - listed)]
     assert not failures, "\n".join(failures)
 
 
@@ -248,7 +283,7 @@ def test_conformance_bounds_table_names_existing_code(text: str) -> None:
     assert not failures, "\n".join(failures)
 
 
-_PACKAGE_DIR = re.compile(r"`((?:src|reference_server|conformance)/[\w/]+/)`")
+_PACKAGE_DIR = re.compile(r"`((?:src|reference_server|reference_client|conformance)/[\w/]+/)`")
 
 
 def test_module_tables_name_existing_files(text: str) -> None:
