@@ -435,10 +435,13 @@ class Client:
         number = link.number
         try:
             async for data in ws:
-                if isinstance(data, str):
-                    self._drive(functools.partial(self._receive, number, data))
-                else:
-                    self._drive(lambda now: self.core.binary(number, now))
+                try:
+                    if isinstance(data, str):
+                        self._drive(functools.partial(self._receive, number, data))
+                    else:
+                        self._drive(lambda now: self.core.binary(number, now))
+                except Exception:  # a bug in handling one frame must not stop the reading
+                    LOG.exception("onsembl_client: a frame could not be handled")
         except ConnectionClosed:
             pass
         finally:

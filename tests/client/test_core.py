@@ -759,3 +759,14 @@ def test_a_connection_that_opens_after_close_is_closed_without_identifying() -> 
 def test_the_default_schedule_is_the_documents_example() -> None:
     """CLIENT-9: 1 s doubling to 30 s."""
     assert [backoff.longest_wait(Profile(), n) for n in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+
+
+def test_the_clients_own_types_are_refused_inside_a_batch_too() -> None:
+    h = Harness()
+    h.start()
+    leave = stamp({"type": "dashboard:disconnect", "dashboardId": "dash-1"})
+    with pytest.raises(ClientError, match="itself"):
+        h.core.send(encode_batch([stamp({"type": "heartbeat:ping"}), leave], timestamp=TS), h.now)
+    with pytest.raises(ClientError, match="itself"):
+        h.core.send(encode_compressed(leave, timestamp=TS), h.now)
+    assert h.sent_types() == ["dashboard:connect"]

@@ -76,12 +76,11 @@ def _inner_messages(message: Mapping[str, Any], max_bytes: int) -> list[Any]:
 
 def check_outgoing(
     message: Any, text: str, *, role: str, agent_id: str | None, max_bytes: int
-) -> tuple[str, ...]:
+) -> None:
     """CLIENT-4: raise :class:`InvalidMessageError` unless ``message`` may be sent as ``text``.
 
     Schema validity (the generated validators), the role's types, the size bound, wrappers'
-    contents, and an agent speaking only for itself (PRES-5, CLIENT-15). Returns the types
-    of the message and of those it wraps.
+    contents, and an agent speaking only for itself (PRES-5, CLIENT-15).
     """
     issue = validation.check(message)
     if issue is not None:
@@ -104,7 +103,20 @@ def check_outgoing(
                 f"an agent speaks only for itself: agentId {item['agentId']!r} is not {agent_id!r}",
                 "agentId",
             )
-    return tuple(str(item["type"]) for item in messages)
+
+
+def carried_types(message: Mapping[str, Any]) -> tuple[str, ...]:
+    """The type of ``message``, then those of the messages it wraps (a ``compressed`` one
+    named by its ``originalType``, which :func:`check_outgoing` has matched with its data)."""
+    found = [str(message.get("type"))]
+    inner = message.get("messages")
+    if message.get("type") == "batch" and isinstance(inner, list):
+        for item in inner:
+            if isinstance(item, Mapping):
+                found.extend(carried_types(item))
+    elif message.get("type") == "compressed":
+        found.append(str(message.get("originalType")))
+    return tuple(found)
 
 
 def prepare(
@@ -125,7 +137,8 @@ def prepare(
         text = wire.message_text(body)
     except (TypeError, ValueError) as err:
         raise InvalidMessageError(f"not JSON: {err}") from None
-    types = check_outgoing(body, text, role=role, agent_id=agent_id, max_bytes=max_bytes)
+    check_outgoing(body, text, role=role, agent_id=agent_id, max_bytes=max_bytes)
+    types = carried_types(body)
     return Outgoing(types[0], text, types, body)
 
 
@@ -176,6 +189,7 @@ def refresh(token: str) -> dict[str, Any]:
 
 __all__ = [
     "Outgoing",
+    "carried_types",
     "check_outgoing",
     "disconnect",
     "identification",
