@@ -64,7 +64,8 @@ def test_json_format(trees: TreePair, capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert set(data) == {"breaking", "findings"}
+    assert set(data) == {"breaking", "findings", "documentation"}
+    assert data["documentation"] == []
     assert data["breaking"] is True
     assert all(set(f) == FINDING_KEYS for f in data["findings"])
     removed = [f for f in data["findings"] if f["rule"] == "ENUM_VALUE_REMOVED"]
@@ -209,3 +210,78 @@ def test_malformed_schema_in_a_revision_exits_2(
     assert code == 2
     assert err.startswith("onsembl: error: revision 'HEAD': schemas/messages/command-request.json:")
     assert err.count("\n") == 1
+
+
+def _document_only(trees: TreePair) -> None:
+    """Three documentation changes: a description in common.json, one of a field, examples."""
+    trees.new.edit(
+        "common.json", lambda c: c["$defs"]["priority"].__setitem__("description", "How | urgent")
+    )
+    trees.new.edit_type(
+        "heartbeat:ping",
+        lambda s: s["properties"]["type"].__setitem__("description", "The message type."),
+    )
+    trees.new.edit_type("agent:status", lambda s: s["examples"][0].__setitem__("agentId", "a-2"))
+
+
+def test_documentation_only_is_no_change_that_affects_validation(
+    trees: TreePair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Descriptions and examples changed: not "no schema changes", and never breaking."""
+    _document_only(trees)
+    code, out, err = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"onsembl diff {trees.old.root} {trees.new.root}: no changes that affect validation "
+        "(3 documentation changes)",
+        "doc      common.json: $defs.priority: description changed",
+        "doc      agent:status: examples changed",
+        "doc      heartbeat:ping: properties.type: description changed",
+    ]
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "json")
+    data = json.loads(out)
+    assert (code, data["breaking"], data["findings"]) == (0, False, [])
+    assert [(d["document"], d["path"], d["keyword"]) for d in data["documentation"]] == [
+        ("common.json", "$defs.priority", "description"),
+        ("agent:status", "", "examples"),
+        ("heartbeat:ping", "properties.type", "description"),
+    ]
+    assert data["documentation"][2]["after"] == "The message type."
+
+
+def test_markdown_lists_documentation_changes(
+    trees: TreePair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _document_only(trees)
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "markdown")
+    assert code == 0
+    assert out.startswith(
+        "### :white_check_mark: No changes that affect validation (3 documentation changes)"
+    )
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    header, *body = rows
+    assert header == "| schema | path | change | before | after |"
+    assert [row.split(" | ")[:3] for row in body] == [
+        ["| `common.json`", "`$defs.priority`", "description changed"],
+        ["| `agent:status`", "", "examples changed"],
+        ["| `heartbeat:ping`", "`properties.type`", "description changed"],
+    ]
+    for row in body:  # five cells, a `|` in a value escaped
+        assert row.replace("\\|", "").count("|") == 6, row
+
+
+def test_documentation_changes_next_to_findings(
+    trees: TreePair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new field's own description is part of the finding, not a documentation change."""
+    _document_only(trees)
+    trees.new.set_property(
+        "command:request", "note", {"type": "string", "maxLength": 8, "description": "A note."}
+    )
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith(": 1 change, 0 breaking; 3 documentation changes")
+    assert sum(line.startswith("doc ") for line in lines) == 3
+    code, out, _ = run(capsys, str(trees.old.root), str(trees.new.root), "--format", "markdown")
+    assert "Compatible protocol changes (1 change, 0 breaking; 3 documentation changes)" in out

@@ -57,5 +57,9 @@ def test_markdown_escapes_pipes_and_lists_every_type() -> None:
 def test_empty_report() -> None:
     empty = DiffReport("a", "b")
     assert render(empty, "text") == "onsembl diff a b: no schema changes\n"
-    assert json.loads(render(empty, "json")) == {"breaking": False, "findings": []}
+    assert json.loads(render(empty, "json")) == {
+        "breaking": False,
+        "findings": [],
+        "documentation": [],
+    }
     assert "| " not in render(empty, "markdown")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from onsembl_spec.diff.documentation import documentation_changes
 from onsembl_spec.diff.findings import DiffReport, Finding, classify, directions_of
 from onsembl_spec.diff.regex import Relation, compare_patterns
 from onsembl_spec.diff.rules import BOUNDS, Direction, RuleId
@@ -472,4 +473,6 @@ def diff_schema_sets(
         _roles(compare, "x-receiver", old.receivers(message_type), new.receivers(message_type))
         compare.node(old_effective[message_type], new_effective[message_type], "")
         findings.extend(compare.findings)
-    return DiffReport(old_label, new_label, tuple(_dedupe(findings)))
+    return DiffReport(
+        old_label, new_label, tuple(_dedupe(findings)), documentation_changes(old, new)
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from onsembl_spec.diff.documentation import DocChange
 from onsembl_spec.diff.rules import Direction, RuleId, rule
 
 CLIENT_ROLES = frozenset({"dashboard", "agent"})
@@ -59,11 +60,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class DiffReport:
-    """All findings between two schema sets, in a deterministic order."""
+    """All findings between two schema sets, in a deterministic order, and the changes that
+    only document (``documentation``: descriptions, examples; never breaking)."""
 
     old_label: str
     new_label: str
     findings: tuple[Finding, ...] = field(default=())
+    documentation: tuple[DocChange, ...] = field(default=())
 
     @property
     def breaking(self) -> bool:
@@ -75,5 +78,10 @@ class DiffReport:
         return sum(1 for f in self.findings if f.breaking)
 
     def as_dict(self) -> dict[str, Any]:
-        """``{"breaking": bool, "findings": [...]}`` (``--format json``)."""
-        return {"breaking": self.breaking, "findings": [f.as_dict() for f in self.findings]}
+        """``{"breaking": bool, "findings": [...], "documentation": [...]}`` (``--format
+        json``)."""
+        return {
+            "breaking": self.breaking,
+            "findings": [f.as_dict() for f in self.findings],
+            "documentation": [d.as_dict() for d in self.documentation],
+        }

@@ -56,11 +56,20 @@ def group_findings(findings: Iterable[Finding]) -> list[Group]:
     return sorted(grouped, key=lambda g: not g.first.breaking)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def _summary(report: DiffReport) -> str:
     total, breaking = len(report.findings), report.breaking_count
+    docs = len(report.documentation)
+    documentation = _plural(docs, "documentation change")
     if not total:
+        if docs:
+            return f"no changes that affect validation ({documentation})"
         return "no schema changes"
-    return f"{total} change{'s' if total != 1 else ''}, {breaking} breaking"
+    summary = f"{_plural(total, 'change')}, {breaking} breaking"
+    return f"{summary}; {documentation}" if docs else summary
 
 
 def render_text(report: DiffReport) -> str:
@@ -73,6 +82,8 @@ def render_text(report: DiffReport) -> str:
         lines.append(
             f"{verdict} {f.rule}  {where}: {f.message} [{_value(f.before)} -> {_value(f.after)}]"
         )
+    for d in report.documentation:
+        lines.append(f"doc      {d.where}: {d.change}")
     return "\n".join(lines) + "\n"
 
 
@@ -99,6 +110,11 @@ def render_markdown(report: DiffReport) -> str:
         heading = f"### :x: Breaking protocol changes ({_summary(report)})"
     elif report.findings:
         heading = f"### :white_check_mark: Compatible protocol changes ({_summary(report)})"
+    elif report.documentation:
+        heading = (
+            "### :white_check_mark: No changes that affect validation "
+            f"({_plural(len(report.documentation), 'documentation change')})"
+        )
     else:
         heading = "### :white_check_mark: No protocol changes"
     lines = [
@@ -130,6 +146,23 @@ def render_markdown(report: DiffReport) -> str:
                 + " |"
             )
         lines += ["", "Rules: see `docs/diff.md`."]
+    if report.documentation:
+        lines += [
+            "",
+            f"Documentation changes ({len(report.documentation)}), none affecting validation:",
+            "",
+            "| schema | path | change | before | after |",
+            "|---|---|---|---|---|",
+        ]
+        for d in report.documentation:
+            cells = (
+                f"`{_cell(d.document)}`",
+                f"`{_cell(d.path)}`" if d.path else "",
+                _cell(d.change),
+                _code(d.before),
+                _code(d.after),
+            )
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
