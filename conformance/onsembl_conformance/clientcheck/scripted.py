@@ -19,8 +19,8 @@ recorded on the check's context (the first one is the verdict, as for server che
 And it behaves as a server would unless the check turns it off: ``heartbeat:ping`` is
 answered with ``heartbeat:pong`` (HB-1), ``dashboard:connect`` with ``agent:list``
 (PRES-1), ``auth:refresh-token`` with ``auth:refresh-success`` or ``auth:refresh-failed``
-(REFRESH-3, REFRESH-4), and the connection is closed 1008 when its token expires
-(REFRESH-7). After any 1008 the kit writes a new token into the token file
+(REFRESH-3, REFRESH-4), a disconnect message by closing with 1000 (CLOSE-1), and the
+connection is closed 1008 when its token expires (REFRESH-7). After any 1008 the kit writes a new token into the token file
 (``docs/check-client.md``).
 
 Times are the event loop's (``loop.time()``); the end of a connection is when the kit
@@ -75,6 +75,9 @@ over-long one is seen and reported (CLIENT-4) rather than refused by websockets.
 
 MAX_ARRIVALS = 20_000
 """Most messages one check keeps from its client (a flooding client is broken anyway)."""
+
+DISCONNECT_TYPES = frozenset({"agent:disconnect", "dashboard:disconnect"})
+"""Answered by closing with 1000, as a server does (CLOSE-1)."""
 
 CLOSE_TIMEOUT_S = 3.0
 """How long a close the kit starts waits for the client's close frame."""
@@ -432,6 +435,8 @@ class Peer:
             self.spawn(self.send(server_message("heartbeat:pong", **_echo(message))))
         elif message_type == "auth:refresh-token" and self.auto_refresh:
             self.spawn(self.answer_refresh(message))
+        elif message_type in DISCONNECT_TYPES:
+            self.spawn(self.close(1000, "disconnected"))
         if len(self.inbox) < MAX_ARRIVALS:
             self.inbox.append(arrival)
 

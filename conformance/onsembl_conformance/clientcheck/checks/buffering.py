@@ -1,7 +1,8 @@
 """Messages produced while disconnected: CLIENT-11 (agents; a dashboard produces nothing
 the kit could make it produce).
 
-The kit has the agent run ``sleep`` and drops the socket (1006) while it runs; it refuses
+The kit has the agent run ``sleep SECONDS TEXT`` (``docs/check-client.md``: it outputs
+TEXT when the wait ends) and drops the socket (1006) while it runs; it refuses
 the reconnection attempts (HTTP 503) until the command has ended, so that its output and
 final status are produced with no connection. On the next connection, after the agent
 identifies, they must come first, in the order produced, before anything about a command
@@ -71,7 +72,7 @@ async def check_buffers_while_disconnected(ctx: ClientCheckContext) -> None:
     """What an agent produced while disconnected comes first on the next connection, in order."""
     await ctx.start()
     peer = await ctx.identified()
-    command_id, peer, later_id = await run_while_away(ctx, peer, [f"{SLEEP_S:g}"])
+    command_id, peer, later_id = await run_while_away(ctx, peer, [f"{SLEEP_S:g}", "held"])
     held = command_messages(peer, command_id)
     if not any(is_final(m) for m in held) or not any(
         m["type"] == "terminal:output" for m in held
@@ -106,7 +107,7 @@ async def check_buffers_while_disconnected(ctx: ClientCheckContext) -> None:
 async def check_buffer_bounds(ctx: ClientCheckContext) -> None:
     """Past send_buffer's bounds the output is dropped first, never the final status."""
     for bounds, args in (
-        ({"messages": 1}, [f"{SLEEP_S:g}"]),
+        ({"messages": 1}, [f"{SLEEP_S:g}", "held"]),
         ({"bytes": 1024}, [f"{SLEEP_S:g}", "x" * 2000]),
     ):
         await ctx.stop_client()
