@@ -22,7 +22,9 @@ import errno
 import fcntl
 import gzip
 import itertools
+import json
 import logging
+import re
 import ssl
 import sys
 import termios
@@ -31,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -94,7 +96,8 @@ class ServerConfig:
     ``jwt_verifier``, when given, is how tokens are verified instead of the HS256
     ``jwt_secret``: a public key and its one algorithm, an audience and an issuer
     (``onsembl serve --jwt-public-key --jwt-alg --jwt-audience --jwt-issuer``;
-    AUTH-13, AUTH-14).
+    AUTH-13, AUTH-14). ``traffic_log``, when given, gets one line per message in
+    and out, for debugging (``onsembl serve --log-traffic``; :class:`TrafficLog`).
     """
 
     host: str = "127.0.0.1"
@@ -108,6 +111,53 @@ class ServerConfig:
     permessage_deflate: bool = False
     tls: ssl.SSLContext | None = None
     jwt_verifier: Verifier | None = None
+    traffic_log: TextIO | None = None
+
+
+_PLAIN_TYPE = re.compile(r"[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*").fullmatch
+
+
+class TrafficLog:
+    """``onsembl serve --log-traffic``: one line per message, for debugging.
+
+    ``in  #3 agent:status (98 bytes)`` for a frame received on connection 3,
+    ``out #3 command:queued (120 bytes)`` for one queued to it (a batch or a
+    compressed wrapper as it goes on the wire), ``open #3 HOST:PORT``,
+    ``out #3 close 1001 slow consumer`` and ``end #3 (1000)`` around them. A type
+    that is not a plain ``word:word`` is shown as a JSON string (no control
+    character of a peer reaches the terminal). The server pays nothing for it
+    unless it is on: :class:`ReferenceServer` then uses :class:`_TracedOutbox` and
+    a receive that writes the line first.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def line(self, text: str) -> None:
+        try:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+        except (OSError, ValueError):  # a closed log must not take the server down
+            pass
+
+    def message(self, direction: str, conn_id: int, data: str | bytes) -> None:
+        size = len(data.encode()) if isinstance(data, str) else len(data)
+        self.line(f"{direction:<3} #{conn_id} {describe_message(data)} ({size} bytes)")
+
+
+def describe_message(data: str | bytes) -> str:
+    """A frame's ``type`` as a traffic line shows it: ``agent:status``, ``"odd\\u001b"``,
+    ``(no type)``, ``(not JSON)``."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return "(not JSON)"
+    kind = value.get("type") if isinstance(value, dict) else None
+    if not isinstance(kind, str):
+        return "(no type)"
+    if len(kind) <= 64 and _PLAIN_TYPE(kind):
+        return kind
+    return json.dumps(kind[:64])
 
 
 class _Forwarded(bytes):
@@ -648,6 +698,25 @@ class _AdmittedConnection(ServerConnection):
         super().eof_received()
 
 
+class _TracedOutbox(_Outbox):
+    """The outbox of a server with a :class:`TrafficLog`: every frame queued and every
+    close it makes, written as a line first."""
+
+    def __init__(self, server: ReferenceServer, traffic: TrafficLog) -> None:
+        super().__init__(server)
+        self.traffic = traffic
+
+    def _queue(self, connection: ServerConnection, data: bytes) -> None:
+        state = self._conns.get(connection)
+        self.traffic.message("out", state.conn_id if state is not None else 0, data)
+        super()._queue(connection, data)
+
+    def close(self, conn_id: int, code: int, reason: str) -> None:
+        if conn_id not in self.closing and conn_id in self.connections:
+            self.traffic.line(f"out #{conn_id} close {code} {reason}")
+        super().close(conn_id, code, reason)
+
+
 def _admitted(admission: _Admission) -> type[_AdmittedConnection]:
     """``serve``'s ``create_connection``: connections admitted by ``admission``."""
     return type("AdmittedConnection", (_AdmittedConnection,), {"admission": admission})
@@ -668,7 +737,8 @@ class ReferenceServer:
         if not config.jwt_secret and config.jwt_verifier is None:
             raise ServerConfigError("no JWT secret: pass --jwt-secret or set ONSEMBL_JWT_SECRET")
         self.config = config
-        self.outbox = _Outbox(self)
+        self.traffic = None if config.traffic_log is None else TrafficLog(config.traffic_log)
+        self.outbox = _Outbox(self) if self.traffic is None else _TracedOutbox(self, self.traffic)
         self.core = ServerCore(
             config.profile,
             config.jwt_verifier or config.jwt_secret,
@@ -810,6 +880,8 @@ class ReferenceServer:
         loop = asyncio.get_running_loop()
         core = self.core
         timers = core.timers
+        traffic = self.traffic
+        receive = core.receive if traffic is None else self._traced_receive
         self.outbox.opened(conn_id, connection)
         try:
             request = connection.request
@@ -822,6 +894,8 @@ class ReferenceServer:
                 origin=headers.get("Origin"),
             )
             remote = _remote(connection)
+            if traffic is not None:
+                traffic.line(f"open #{conn_id} {remote}")
             if not core.open(conn_id, handshake, remote, loop.time()):
                 await connection.wait_closed()
                 return
@@ -833,17 +907,27 @@ class ReferenceServer:
                     break
                 if isinstance(data, str):
                     began = loop.time()
-                    core.receive(conn_id, data, began)
+                    receive(conn_id, data, began)
                     if loop.time() - began > COSTLY_FRAME_S:
                         await asyncio.sleep(0)  # let the other connections' frames in first
                 else:
+                    if traffic is not None:
+                        traffic.line(f"in  #{conn_id} binary frame ({len(data)} bytes)")
                     core.binary_frame(conn_id)  # TRANS-4
                 if timers.earliest_changed:
                     self._reschedule()
         finally:
+            if traffic is not None:
+                traffic.line(f"end #{conn_id} ({connection.close_code or 1006})")
             self.outbox.forget(conn_id)
             core.closed(conn_id, loop.time())
             self._reschedule()
+
+    def _traced_receive(self, conn_id: int, text: str, now: float) -> None:
+        """``ServerCore.receive`` after its traffic line (``--log-traffic`` only)."""
+        assert self.traffic is not None
+        self.traffic.message("in", conn_id, text)
+        self.core.receive(conn_id, text, now)
 
     # ------------------------------------------------------------------ timers
 
@@ -878,4 +962,4 @@ def _remote(connection: ServerConnection) -> str:
     return str(address)
 
 
-__all__ = ["SLOW_CONSUMER_REASON", "ReferenceServer", "ServerConfig"]
+__all__ = ["SLOW_CONSUMER_REASON", "ReferenceServer", "ServerConfig", "TrafficLog"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from onsembl_spec.errors import ServerConfigError, UsageError
-from onsembl_spec.profile import load_profile
+from onsembl_spec.profile import Profile, load_profile
 
 if TYPE_CHECKING:
     from onsembl_spec.tokens import Verifier
@@ -70,12 +70,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="write security events (JSON lines) here instead of stderr",
     )
+    default_bound = Profile().outbound_connection_bytes
     parser.add_argument(
         "--max-outbound-bytes",
         type=int,
         default=None,
+        metavar="N",
         help="unsent bytes held per connection before it is closed as a slow consumer, "
-        "reading or not (default: the profile's outbound.connection_bytes; CLOSE-7)",
+        "reading or not (default: the profile's outbound.connection_bytes, "
+        f"{default_bound} unless --profile sets it; CLOSE-7)",
+    )
+    parser.add_argument(
+        "--log-traffic",
+        action="store_true",
+        help="print one line per message on stdout, for debugging: direction, connection, "
+        "type and size ('out #3 agent:list (90 bytes)')",
     )
     parser.add_argument(
         "--permessage-deflate",
@@ -129,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         security_log=SecurityLog(log_stream),
         permessage_deflate=args.permessage_deflate,
         tls=tls,
+        traffic_log=sys.stdout if args.log_traffic else None,
     )
     try:
         asyncio.run(_serve(ReferenceServer(config)))

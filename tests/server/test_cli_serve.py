@@ -273,3 +273,63 @@ def test_serve_verifies_with_a_public_key_audience_and_issuer(tmp_path: Path) ->
     records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     reasons = [r["reason"] for r in records if r["event"] == "auth_failure"]
     assert any("audience" in r for r in reasons) and any("issuer" in r for r in reasons)
+
+
+def test_serve_help_shows_the_outbound_default() -> None:
+    from onsembl_spec.profile import Profile
+
+    help_text = " ".join(onsembl("serve", "--help").stdout.split())
+    default = Profile().outbound_connection_bytes
+    assert f"outbound.connection_bytes, {default} unless --profile sets it" in help_text
+    assert "--log-traffic" in help_text
+
+
+def test_serve_log_traffic_prints_one_line_per_message() -> None:
+    """``--log-traffic``: direction, connection, type and size of every message, a peer's
+    odd type escaped; the server as usual otherwise (and not a line more without it)."""
+    token = onsembl("token", "--secret", SECRET, "--sub", "alice").stdout.strip()
+    connect_text = json.dumps(
+        {"type": "dashboard:connect", "dashboardId": "d", "timestamp": "2024-01-01T00:00:00Z"}
+    )
+    odd_text = json.dumps({"type": "\x1b[31mred", "timestamp": "2024-01-01T00:00:00Z"})
+
+    async def session(url: str) -> list[str]:
+        async with connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+            await ws.send(connect_text)
+            listing = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            await ws.send(odd_text)
+            error = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        return [listing["type"], error["type"]]
+
+    def run_session(*flags: str) -> str:
+        process, url = spawn("--jwt-secret", SECRET, *flags)
+        try:
+            assert asyncio.run(session(url)) == ["agent:list", "validation:error"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert process.stdout is not None
+        return process.stdout.read()
+
+    lines = run_session("--log-traffic").splitlines()
+    assert "\x1b" not in "".join(lines)
+    assert lines[0].startswith("open #1 127.0.0.1:")
+    assert lines[1:4] == [
+        f"in  #1 dashboard:connect ({len(connect_text)} bytes)",
+        lines[2],
+        f'in  #1 "\\u001b[31mred" ({len(odd_text)} bytes)',
+    ]
+    assert lines[2].startswith("out #1 agent:list (") and lines[2].endswith(" bytes)")
+    assert lines[4].startswith("out #1 validation:error (")
+    assert lines[5] == "end #1 (1000)"
+    assert run_session() == ""  # off: stdout holds the `listening on` line only
+
+
+def test_traffic_log_costs_nothing_when_off() -> None:
+    """Without a traffic log the server runs the plain outbox and the core's own receive."""
+    from onsembl_server.app import ReferenceServer, ServerConfig, _Outbox, _TracedOutbox
+
+    plain = ReferenceServer(ServerConfig(jwt_secret=SECRET))
+    assert type(plain.outbox) is _Outbox and plain.traffic is None
+    traced = ReferenceServer(ServerConfig(jwt_secret=SECRET, traffic_log=sys.stdout))
+    assert isinstance(traced.outbox, _TracedOutbox)
