@@ -379,7 +379,7 @@ class Client:
         link = _Link(number)
         link.room.set()
         self._links[number] = link
-        headers = {**self._headers, "Authorization": f"Bearer {token}"}
+        headers = self.handshake_headers(token)
         tls: dict[str, Any] = {} if self._ssl is None else {"ssl": self._ssl}
         try:
             ws = await ws_connect(
@@ -414,6 +414,11 @@ class Client:
         self._spawn(self._write(link, ws))
         self._spawn(self._read(link, ws))
         self._drive(lambda now: self.core.opened(number, now))
+
+    def handshake_headers(self, token: str) -> dict[str, str]:
+        """CLIENT-1: the token in the ``Authorization: Bearer`` header (AUTH-1's first source),
+        with the ``headers`` the client was given."""
+        return {**self._headers, "Authorization": f"Bearer {token}"}
 
     async def _write(self, link: _Link, ws: ClientConnection) -> None:
         """The connection's frames, one at a time, in the order the core sent them."""
