@@ -177,7 +177,7 @@ function status(commandId, value, extra) {
 }
 
 function finish(commandId, args, started) {
-  const text = `${args.join(' ')}\n`;
+  const text = args === null ? '' : `${args.join(' ')}\n`;
   for (let i = 0; i < text.length; i += CHUNK) {
     send({ type: 'terminal:output', agentId: AGENT_ID, commandId,
       output: { type: 'stdout', content: text.slice(i, i + CHUNK), timestamp: stamp() },
@@ -196,9 +196,10 @@ function execute(message) {
   if (command === 'sleep') {
     const seconds = Number.parseFloat(args[0]);
     const wait = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    const text = args.length > 1 ? args.slice(1) : null; // sleep SECONDS TEXT...
     const timer = setTimeout(() => {
       running.delete(commandId);
-      finish(commandId, args, started);
+      finish(commandId, text, started);
     }, wait);
     running.set(commandId, { timer, started });
     return;

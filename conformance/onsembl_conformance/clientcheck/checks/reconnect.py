@@ -143,10 +143,12 @@ async def check_refused_token_not_reused(ctx: ClientCheckContext) -> None:
 
 @client_check("CLIENT-10", tags=("slow",))
 async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
-    """A connection closed 1008 at its token's expiry is not reopened with that token."""
+    """A connection closed 1008 at its token's expiry is not reopened with that token, even
+    while the token file still holds it; with a new token it may reconnect."""
     await ctx.start(ttl=2.5)
     peer = await ctx.identified()
     peer.auto_refresh = False  # whatever it tries, the token expires
+    ctx.tokens.rotate_on_refusal = False  # no new token for a while: it must wait
     await peer.wait_closed(4.0)
     if peer.end != "kit":
         raise CheckFailure(
@@ -155,6 +157,11 @@ async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
             f"{peer.end} closed it ({peer.close_code})",
         )
     found = await ctx.scripted.next_peer(next_delay(ctx) + SLACK_S + 1.0)
+    ctx.raise_violation()  # a handshake with the expired token was judged on arrival
+    ctx.tokens.rotate_on_refusal = True
+    ctx.tokens.rotate()
+    if found is None:
+        found = await ctx.scripted.next_peer(3 * (2.0 + SLACK_S))
     if found is not None:
         await ctx.identified_peer(found)
     ctx.raise_violation()
