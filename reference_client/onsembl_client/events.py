@@ -45,12 +45,15 @@ class Message(ClientEvent):
 
 @dataclass(frozen=True)
 class Connecting(ClientEvent):
-    """A connection attempt starts (``attempt``: 0 for the first since the last reset)."""
+    """A connection attempt starts: the first connection (``attempt`` ``None``), or the n-th
+    consecutive reconnection attempt of CLIENT-9 (``attempt`` n, from 0)."""
 
-    attempt: int
+    attempt: int | None
 
     def describe(self) -> str:
-        return f"-- connecting (attempt {self.attempt})"
+        if self.attempt is None:
+            return "-- connecting"
+        return f"-- reconnecting (attempt {self.attempt})"
 
 
 @dataclass(frozen=True)

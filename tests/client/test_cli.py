@@ -84,7 +84,7 @@ async def test_the_agent_from_the_environment_runs_what_the_dashboard_requests(
         assert dashboard.returncode == 0, err.decode()
         lines = out.decode().splitlines()
         assert lines[:3] == [
-            "-- connecting (attempt 0)",
+            "-- connecting",
             "-- connected (connection 1)",
             lines[2],
         ] and lines[2].startswith("-- identified as dashboard dashboard-")

@@ -22,6 +22,7 @@ from onsembl_client.core.session import CLOSE_WAIT_S, PING_GRACE_S, ClientCore, 
 from onsembl_client.errors import ClientClosedError, ClientError, InvalidMessageError
 from onsembl_client.events import (
     Closed,
+    Connecting,
     Disconnected,
     Dropped,
     Identified,
@@ -348,6 +349,7 @@ def test_consecutive_attempts_wait_within_half_to_all_of_d_n(
         assert longest / 2 <= wait <= longest * (1 + 1e-9)
         assert backoff.longest_wait(h.profile, n) == pytest.approx(longest)
         h.advance(wait)
+        assert h.events(Connecting)[-1].attempt == n
         number = int(h.opens()[-1][1])
         h.core.failed(number, h.now, "connection refused")  # the attempt fails at once
 

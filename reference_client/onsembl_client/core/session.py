@@ -183,7 +183,7 @@ class ClientCore:
     def start(self, now: float) -> None:
         """Open the first connection at once (the waits of CLIENT-9 are for reconnections)."""
         if self._move(Trigger.START):
-            self._begin_attempt(now)
+            self._begin_attempt(None)
 
     def send(self, message: Mapping[str, Any], now: float) -> Delivery:
         """Check ``message`` (CLIENT-4: :class:`InvalidMessageError`, nothing sent) and send
@@ -252,8 +252,8 @@ class ClientCore:
         self._tickets[self._next_ticket] = (purpose, connection)
         self.effects.request_token(self._next_ticket, purpose)
 
-    def _begin_attempt(self, now: float) -> None:
-        self.effects.event(Connecting(self.attempts))
+    def _begin_attempt(self, attempt: int | None) -> None:
+        self.effects.event(Connecting(attempt))
         self._ticket("connect", None)
 
     def token_ready(self, ticket: int, token: str, now: float) -> None:
@@ -364,8 +364,9 @@ class ClientCore:
     def _reconnect(self, now: float) -> None:
         self.reconnect_at = None
         if self._move(Trigger.WAIT_OVER):
+            attempt = self.attempts
             self.attempts += 1
-            self._begin_attempt(now)
+            self._begin_attempt(attempt)
 
     # ------------------------------------------------------------------ CLIENT-10
 
