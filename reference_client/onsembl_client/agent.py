@@ -2,8 +2,11 @@
 
 - ``echo ARGS...``: ``command:status`` ``running``, one ``terminal:output`` with the
   arguments joined by spaces and a newline, ``command:complete`` with ``exitCode`` 0;
-- ``sleep SECONDS``: ``running``, then it waits that long and sends ``command:complete``
-  (``exitCode`` 0); an interrupt ends the wait with ``command:status`` ``interrupted``;
+- ``sleep SECONDS [TEXT...]``: ``running``, then it waits that long; then, when TEXT is
+  given, one ``terminal:output`` of the TEXT arguments joined by spaces and a newline
+  (how the kit makes an agent produce output while disconnected, CLIENT-11); then
+  ``command:complete`` (``exitCode`` 0); an interrupt ends the wait with
+  ``command:status`` ``interrupted`` and nothing else;
 - anything else: ``running``, the command line echoed back as output,
   ``command:complete`` 0.
 
@@ -124,17 +127,19 @@ class DemoAgent:
             self.running.pop(running.command_id, None)
 
     async def _sleep(self, running: RunningCommand, args: list[str]) -> None:
-        seconds = _seconds(args)
+        seconds = _seconds(args[:1])
         if seconds is None:
-            self.output(running, "sleep: expected one number of seconds\n", stream="stderr")
+            self.output(running, "sleep: expected a number of seconds\n", stream="stderr")
             self.complete(running, 1)
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(running.interrupted.wait(), seconds)
         if running.interrupted.is_set():
             self.finish_interrupted(running)
-        else:
-            self.complete(running, 0)
+            return
+        if len(args) > 1:
+            self.output(running, " ".join(args[1:]) + "\n")
+        self.complete(running, 0)
 
     # ------------------------------------------------------------------ CLIENT-15
 

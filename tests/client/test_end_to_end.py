@@ -110,6 +110,14 @@ async def test_the_demo_agent_runs_a_requested_command_to_completion(kit: Kit) -
         ("terminal:output", "hello world\n"),
         ("command:complete", 0),
     ]
+    later = await request(dashboard, seen, "laptop", "sleep", "0.2", "after", "the", "wait")
+    await seen.message("command:complete", commandId=later)
+    assert of_command(seen, later) == [
+        ("command:status", "queued"),
+        ("command:status", "running"),
+        ("terminal:output", "after the wait\n"),
+        ("command:complete", 0),
+    ]
     other = await request(dashboard, seen, "laptop", "ls", "-la")  # anything else: echoed back
     await seen.message("command:complete", commandId=other)
     assert ("terminal:output", "ls -la\n") in of_command(seen, other)

@@ -1,8 +1,8 @@
 """``onsembl agent [URL]``: the demo agent (it never runs anything), printing its events.
 
 It answers ``command:execute`` as docs/check-client.md says: ``echo`` prints its
-arguments, ``sleep N`` waits N seconds (interruptible), anything else is echoed
-back; ``running`` at once, one final status, interrupts and emergency stops
+arguments, ``sleep N [TEXT...]`` waits N seconds (interruptible), then prints TEXT,
+anything else is echoed back; ``running`` at once, one final status, interrupts and emergency stops
 honoured (CLIENT-14..CLIENT-17).
 """
 
