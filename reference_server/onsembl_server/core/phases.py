@@ -25,39 +25,37 @@ from enum import Enum
 
 
 class Phase(Enum):
-    """Where one connection stands; ``role`` is the place it holds in its owner's presence
-    (what leaving undoes, PRES-4), ``closing`` whether the server still reads its frames."""
+    """Where one connection stands. Each phase says the place it holds in its owner's presence
+    (``role``: what leaving undoes, PRES-4), whether it is past identification (``identified``,
+    IDENT-1..IDENT-4) and whether the server has stopped reading it (``closing``)."""
 
-    #                   label                role         closing
-    CONNECTED = ("connected", None, False)
+    # name = (label, role, identified, closing)
+    CONNECTED = ("connected", None, False, False)
     """Authenticated, not identified yet: connect, heartbeat and refresh only (IDENT-1..IDENT-3)."""
-    DASHBOARD = ("dashboard", "dashboard", False)
+    DASHBOARD = ("dashboard", "dashboard", True, False)
     """Identified by ``dashboard:connect``: one of the owner's dashboards (PRES-1, ROLE-1)."""
-    AGENT = ("agent", "agent", False)
+    AGENT = ("agent", "agent", True, False)
     """Identified by ``agent:connect``: the owner's agent of that id (PRES-2, ROLE-2)."""
-    LEFT = ("left", None, False)
+    LEFT = ("left", None, True, False)
     """Left the presence with a disconnect message; its close (1000) follows at once (CLOSE-1)."""
-    DASHBOARD_CLOSING = ("dashboard-closing", "dashboard", True)
+    DASHBOARD_CLOSING = ("dashboard-closing", "dashboard", True, True)
     """A dashboard the server is closing; it is one of the owner's dashboards until it ends."""
-    AGENT_CLOSING = ("agent-closing", "agent", True)
+    AGENT_CLOSING = ("agent-closing", "agent", True, True)
     """An agent the server is closing; its record and commands stay until it ends (CMD-17)."""
-    REPLACED = ("replaced", None, True)
+    REPLACED = ("replaced", None, True, True)
     """An agent whose ``agentId`` connected again, being closed: the record is the newer
     connection's, so this one's end changes nothing (PRES-7, PRES-8)."""
-    CLOSING = ("closing", None, True)
-    """Being closed, holding no place in the presence (never identified, or left already)."""
-    CLOSED = ("closed", None, True)
+    CLOSING = ("closing", None, True, True)
+    """Being closed, holding no place in the presence (never identified, or left already);
+    no longer waiting for a connect message either."""
+    CLOSED = ("closed", None, True, True)
     """The connection ended (``ServerCore.closed``); nothing more happens to it."""
 
-    def __init__(self, label: str, role: str | None, closing: bool) -> None:
+    def __init__(self, label: str, role: str | None, identified: bool, closing: bool) -> None:
         self.label = label
         self.role = role
+        self.identified = identified
         self.closing = closing
-
-    @property
-    def identified(self) -> bool:
-        """No longer waiting for a connect message (IDENT-1, IDENT-3, IDENT-4)."""
-        return self is not Phase.CONNECTED
 
 
 class Event(Enum):

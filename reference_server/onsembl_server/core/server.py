@@ -175,7 +175,7 @@ class ServerCore(
     def receive(self, conn_id: int, text: str, now: float) -> None:
         """One text frame from a client (TRANS-3, VAL-1, ROLE-4). Unexpected errors close 1011."""
         session = self.sessions.get(conn_id)
-        if session is None or session.closing:
+        if session is None or session.phase.closing:
             return
         session.last_seen = now  # HB-4: any message, valid or not
         try:
@@ -217,7 +217,7 @@ class ServerCore(
                 self.logbook.flush(now)
                 continue
             session = self.sessions.get(conn_id)
-            if session is not None and not session.closing:
+            if session is not None and not session.phase.closing:
                 self._run_timers(session, now)
 
     def next_deadline(self) -> float | None:
@@ -248,8 +248,6 @@ class ServerCore(
             self.effects.send(session.conn_id, outbound.simple("heartbeat:ping"))
         self.timers.schedule(session.conn_id, session.next_deadline(profile))
 
-    # Close codes: one method per reason, so each decision is visible (R15).
-
     # ------------------------------------------------------------------ input
 
     def _receive_frame(self, session: Session, text: str, now: float) -> None:
@@ -272,7 +270,7 @@ class ServerCore(
         inside: frozenset[str],
     ) -> None:
         """Handle one message, top-level or unwrapped (ROLE-4 order); ``prefix`` of its paths."""
-        if session.closing:
+        if session.phase.closing:
             return
         message_type = message.get("type") if isinstance(message, dict) else None
         if message_type == "batch" and isinstance(message, dict):
@@ -442,7 +440,7 @@ class ServerCore(
 
     def identification_error(self, session: Session, message_type: str) -> tuple[str, str] | None:
         """IDENT-1, IDENT-2, IDENT-4: the ``connection:error`` code, or ``None`` to go on."""
-        if session.identified:
+        if session.phase.identified:
             if message_type in CONNECT_TYPES:
                 return ("ALREADY_IDENTIFIED", "connection already identified")
             return None
@@ -452,15 +450,17 @@ class ServerCore(
 
     def role_allows(self, session: Session, message_type: str) -> bool:
         """ROLE-1..ROLE-3 (an unidentified connection got past IDENT-1 already)."""
-        if session.role is None:
+        role = session.phase.role
+        if role is None:
             return True
-        return message_type in ROLE_TYPES[session.role]
+        return message_type in ROLE_TYPES[role]
 
     def speaks_for_itself(self, session: Session, message: dict[str, Any]) -> bool:
         """PRES-5, PRES-6: an agent's ``agentId`` and a dashboard's ``dashboardId`` are its own."""
-        if session.role == "agent":
+        role = session.phase.role
+        if role == "agent":
             agent_id = message.get("agentId")
             return agent_id is None or agent_id == session.ident
-        if session.role == "dashboard" and message.get("type") == "dashboard:disconnect":
+        if role == "dashboard" and message.get("type") == "dashboard:disconnect":
             return message.get("dashboardId") == session.ident
         return True

@@ -84,7 +84,7 @@ class Session:
 
     def identify_deadline(self, profile: Profile) -> float | None:
         """IDENT-3: when an unidentified connection is closed."""
-        return None if self.identified else self.opened_at + profile.identify_timeout_s
+        return None if self.phase.identified else self.opened_at + profile.identify_timeout_s
 
     def ping_due(self, profile: Profile) -> float:
         """HB-2: a ping after ``interval_s`` of silence (and again after each further interval)."""

@@ -146,7 +146,7 @@ class CoreState:
     def _close(self, session: Session, reason: CloseReason) -> None:
         """Ask the I/O layer to close a session for ``reason`` (R15), once: its phase moves
         to a closing one, whose frames and timers are ignored."""
-        if session.closing:
+        if session.phase.closing:
             return
         session.advance(Event.CLOSE)
         code, text = self.close_codes[reason]
