@@ -80,17 +80,20 @@ def _() -> None:
 
 @fault("agent-id-changes-on-reconnect")
 def _() -> None:
-    from onsembl_client.core import outgoing
+    from onsembl_client.core.phases import Trigger
     from onsembl_client.core.session import ClientCore
 
-    def identification_message(self: Any) -> dict[str, Any]:
+    def identify(self: Any, now: float) -> None:
         number = self.connection.number if self.connection is not None else 1
-        client_id = self.client_id if number == 1 else f"{self.client_id}-{number}"
-        return outgoing.identification(
-            self.role, client_id, agent_type=self.agent_type, version=self.version
-        )
+        agent_id = self.client_id if number == 1 else f"{self.client_id}-{number}"
+        hello = {"type": "agent:connect", "agentId": agent_id, "agentType": self.agent_type,
+                 "timestamp": self.timestamp()}  # fmt: skip
+        self._send_text(json.dumps(hello))  # unchecked: another agent's id
+        self._move(Trigger.IDENTIFY_SENT)
+        if not self.paused:
+            self.flush()
 
-    ClientCore.identification_message = identification_message  # type: ignore[method-assign]
+    ClientCore.identify = identify  # type: ignore[method-assign]
 
 
 @fault("no-token-on-reconnect")

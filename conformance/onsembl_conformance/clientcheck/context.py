@@ -260,8 +260,7 @@ class ClientCheckContext:
         for peer in self.server.peers:
             if peer.open:
                 peer.drop()
-        while self.server.pending():
-            await self.server.next_peer(0)
+        self.server.drain()
         await self.launch()
 
     def client_state(self) -> str:

@@ -125,8 +125,7 @@ class ListenTarget:
                 await other.close(1001, "next check")
         else:
             ctx.first_attempt = len(server.attempts)
-        while server.pending():
-            await server.next_peer(0)
+        server.drain()
         if not self.seen_client:
             first = await server.next_peer(self.wait)
             if first is None:

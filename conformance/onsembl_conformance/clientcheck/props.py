@@ -1,7 +1,8 @@
 """Hypothesis for client checks: examples drawn in a worker thread, exchanges on the loop.
 
 As :mod:`onsembl_conformance.hypo` does for server checks: seeded by ``--seed``, no
-example database, failures shrink (not with ``--quick``), the transcript keeps the last
+example database, failures shrink (not with ``--quick``; at most :data:`SHRINK_BUDGET_S`),
+the transcript keeps the last
 (minimal) example; a failing example that passes when re-run is reported as
 nondeterministic by the engine, with both exchanges.
 """
@@ -25,6 +26,11 @@ from onsembl_conformance.errors import CheckFailure, CheckInconclusive
 from onsembl_conformance.hypo import EXAMPLE_TIMEOUT, PropertyAborted
 
 T = TypeVar("T")
+
+SHRINK_BUDGET_S = 25
+"""Longest hypothesis shrinks one failure (its ``MAX_SHRINKING_SECONDS``, set for the kit's
+process): a failing example of a client check restarts the client, a second or so each, so
+a minimal example is worth this much and not the check's whole time limit."""
 
 
 def client_settings(ctx: ClientCheckContext, examples: int | None = None) -> settings:
@@ -95,6 +101,9 @@ async def check_property(
 ) -> None:
     """Run ``example`` on values of ``strategy``; a :class:`CheckFailure` (or a violation
     the peers recorded meanwhile) fails the example and is shrunk."""
+    from hypothesis.internal.conjecture import engine
+
+    engine.MAX_SHRINKING_SECONDS = min(engine.MAX_SHRINKING_SECONDS, SHRINK_BUDGET_S)
     bridge = ClientBridge(ctx, asyncio.get_running_loop())
 
     async def judged(value: T) -> None:

@@ -671,6 +671,13 @@ class ScriptedServer:
     def pending(self) -> int:
         return self._new.qsize()
 
+    def drain(self) -> list[Peer]:
+        """Take every connection not yet taken (without waiting)."""
+        taken = []
+        while not self._new.empty():
+            taken.append(self._new.get_nowait())
+        return taken
+
     async def stop(self) -> None:
         for peer in self.peers:
             if peer.open:

@@ -25,7 +25,7 @@ from onsembl_conformance.clientcheck.checks._support import (
     running,
     summary,
 )
-from onsembl_conformance.clientcheck.checks.robustness import incoming_messages
+from onsembl_conformance.clientcheck.checks.robustness import SETTLE_S, incoming_messages
 from onsembl_conformance.clientcheck.context import ClientCheckContext
 from onsembl_conformance.clientcheck.props import check_property
 from onsembl_conformance.clientcheck.scripted import Message, Peer, server_message
@@ -144,7 +144,7 @@ async def check_wrapped_messages_accepted(ctx: ClientCheckContext) -> None:
             for m in drawn:
                 await peer.send(encode_compressed(m))
         got = await _pongs(ctx, peer, wrapper, 1)
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(SETTLE_S)  # a close on its way belongs to this example
         _lost(peer, f"{how} of {[m['type'] for m in drawn]}")
         if got < 1:
             raise CheckFailure(
