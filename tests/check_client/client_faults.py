@@ -331,8 +331,10 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("no-pong", "agent", "answers_pings", "HB-5"),
     entry("no-pong", "dashboard", "answers_pings", "HB-5"),
     entry("no-ping-when-silent", "dashboard", "pings_when_server_silent", "CLIENT-5"),
-    entry("identifies-first-connection-only", "dashboard", "identifies_on_every_connection",
-          "CLIENT-2"),  # fmt: skip
+    entry(
+        "identifies-first-connection-only", "dashboard", "identifies_on_every_connection",
+        "CLIENT-2",
+    ),
     entry("agent-id-changes-on-reconnect", "agent", "identifies_on_every_connection", "CLIENT-3"),
     entry("no-token-on-reconnect", "agent", "identifies_on_every_connection", "CLIENT-1"),
     entry("invalid-pong", "dashboard", "dashboard_messages_valid", "CLIENT-4"),

@@ -20,8 +20,8 @@ And it behaves as a server would unless the check turns it off: ``heartbeat:ping
 answered with ``heartbeat:pong`` (HB-1), ``dashboard:connect`` with ``agent:list``
 (PRES-1), ``auth:refresh-token`` with ``auth:refresh-success`` or ``auth:refresh-failed``
 (REFRESH-3, REFRESH-4), a disconnect message by closing with 1000 (CLOSE-1), and the
-connection is closed 1008 when its token expires (REFRESH-7). After any 1008 the kit writes a new token into the token file
-(``docs/check-client.md``).
+connection is closed 1008 when its token expires (REFRESH-7). After any 1008 the kit
+writes a new token into the token file (``docs/check-client.md``).
 
 Times are the event loop's (``loop.time()``); the end of a connection is when the kit
 started closing or dropping it, or when it saw the client's close (CLIENT-9 measures from
