@@ -61,9 +61,9 @@ LISTENING = re.compile(r"^listening on (wss?://\S+)$")
 ``--server-command`` that serves TLS (issue 10)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class RunningServer:
-    """A server process the suite started."""
+    """A server process the suite started (compared and hashed by identity)."""
 
     url: str
     process: subprocess.Popen[str]
@@ -79,8 +79,64 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        _RUNNING.discard(self)
         self.workdir.cleanup()
         return self.process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL at once (the run is abandoned: Ctrl-C); its files removed."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        _RUNNING.discard(self)
+        self.workdir.cleanup()
+
+
+_RUNNING: set[RunningServer] = set()
+"""Every server started here and not yet stopped (the run's, and checks' private ones)."""
+
+_STARTS = threading.Condition()
+"""Guards :data:`_RUNNING` against :func:`kill_all`: a start in another thread (a check's
+private server) between its ``Popen`` and its registration is waited for."""
+_starting = 0
+_abandoned = False
+
+KILL_WAIT_S = 0.5
+"""How long :func:`kill_all` waits for starts under way in other threads."""
+
+
+def kill_all() -> None:
+    """Kill every server started here that still runs: Ctrl-C ends a run at once, without
+    waiting for the graceful shutdowns (CLOSE-2) or the threads that would ask for them.
+    A server started afterwards (by a thread of the abandoned run) is killed at once."""
+    global _abandoned
+    with _STARTS:
+        _abandoned = True
+        _STARTS.wait_for(lambda: _starting == 0, KILL_WAIT_S)
+        servers = list(_RUNNING)
+    for server in servers:
+        server.kill()
+
+
+def _starts(change: int) -> None:
+    """A start begins (+1; refused after :func:`kill_all`) or ends without a server (-1)."""
+    global _starting
+    with _STARTS:
+        if change > 0 and _abandoned:
+            raise SuiteError("the run was interrupted")
+        _starting += change
+        _STARTS.notify_all()
+
+
+def _register(server: RunningServer) -> None:
+    """Count ``server`` among the running ones (killed at once after :func:`kill_all`)."""
+    with _STARTS:
+        _starts(-1)  # the condition's lock is reentrant
+        if not _abandoned:
+            _RUNNING.add(server)
+            return
+    server.kill()
+    raise SuiteError("the run was interrupted")
 
 
 def new_secret() -> str:
@@ -122,16 +178,23 @@ def start_server(
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     try:
+        _starts(+1)
+    except SuiteError:
+        workdir.cleanup()
+        raise
+    try:
         with stderr_path.open("w") as stderr:
             process = subprocess.Popen(
                 argv, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
             )
     except OSError as err:
+        _starts(-1)
         workdir.cleanup()
         raise SuiteError(f"cannot start the server ({argv[0]}): {err.strerror or err}") from None
     assert process.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
     server = RunningServer("", process, workdir)
+    _register(server)  # killed by kill_all, even before it listens
     threading.Thread(target=_pump, args=(process.stdout, lines, server.output), daemon=True).start()
     try:
         first = lines.get(timeout=timeout)
@@ -146,6 +209,7 @@ def start_server(
             reason = f"unexpected first line {first.strip()[:120]!r}"
         process.kill()
         process.wait()
+        _RUNNING.discard(server)
         tail = stderr_path.read_text(errors="replace").strip().splitlines()[-1:] or [""]
         workdir.cleanup()
         detail = f" ({tail[0][:200]})" if tail[0] else ""

@@ -16,6 +16,7 @@ error. A MAY never fails a run.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -94,18 +95,35 @@ def _matches(spec: CheckSpec, selectors: Iterable[str]) -> bool:
     return False
 
 
-def parse_selectors(text: str | None, checks: Sequence[CheckSpec] | None = None) -> list[str]:
-    """``AUTH-3,RATE`` -> ``['AUTH-3', 'RATE']``; unknown IDs are a usage error. Check names
-    are those of ``checks`` (default: the server checks, :func:`all_checks`)."""
-    if not text:
+def parse_selectors(
+    text: str | None, checks: Sequence[CheckSpec] | None = None, *, option: str = "--only"
+) -> list[str]:
+    """``auth-3,Rate`` -> ``['AUTH-3', 'RATE']``: requirement IDs, areas and check names in
+    any case, as they are written. Check names are those of ``checks`` (default: the server
+    checks, :func:`all_checks`). ``None`` (``option`` not given) selects nothing; an unknown
+    selector, or a list without any (``--only ""``), is a usage error naming ``option``."""
+    if text is None:
         return []
     selectors = [s.strip() for s in text.split(",") if s.strip()]
-    areas = {r.area for r in requirements().values()}
-    names = {c.name for c in (all_checks() if checks is None else checks)}
+    if not selectors:
+        raise UsageError(
+            f"{option} needs requirement IDs, areas or check names, comma-separated "
+            f"(e.g. AUTH-3,RATE), not {text!r}"
+        )
+    known = {c.name.lower(): c.name for c in (all_checks() if checks is None else checks)}
+    known |= {r.area.lower(): r.area for r in requirements().values()}
+    known |= {req_id.lower(): req_id for req_id in requirements()}  # an ID before all
+    chosen = []
     for selector in selectors:
-        if selector not in requirements() and selector not in areas and selector not in names:
-            raise UsageError(f"unknown requirement ID or area {selector!r}")
-    return selectors
+        canonical = known.get(selector.lower())
+        if canonical is None:
+            close = difflib.get_close_matches(selector.lower(), known, n=1)
+            hint = f" (did you mean {known[close[0]]}?)" if close else ""
+            raise UsageError(
+                f"{option}: unknown requirement ID, area or check name {selector!r}{hint}"
+            )
+        chosen.append(canonical)
+    return chosen
 
 
 def select(

@@ -8,14 +8,25 @@ requirement failed, 2 the suite could not run (raised as :class:`SuiteError` /
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 from onsembl_conformance.baseline import Baseline
-from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, new_secret, start_server
+from onsembl_conformance.bundled import (
+    DEFAULT_COMMAND,
+    FAST_PROFILE,
+    kill_all,
+    new_secret,
+    start_server,
+)
 from onsembl_conformance.connection import ConnectionSettings, ReplayHint
 from onsembl_conformance.context import SuiteConfig
 from onsembl_conformance.credentials import SecretIssuer, TokenIssuer
@@ -101,6 +112,62 @@ def use_hypothesis_home() -> None:
     set_hypothesis_home_dir(home)
 
 
+T = TypeVar("T")
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt  # out of the loop: asyncio lets it through a callback
+
+
+def run_interruptibly(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``, except that Ctrl-C (SIGINT) ends it at once.
+
+    ``asyncio.run`` answers SIGINT by cancelling the run and awaiting every task's
+    clean-up (closing handshakes, private servers stopping, property threads): seconds.
+    Here SIGINT raises :class:`KeyboardInterrupt` out of the loop at its next iteration,
+    and the loop is left as it is: the run is abandoned. The signal goes through the
+    loop's wake-up pipe (``add_signal_handler``), so the loop wakes even when another
+    thread (a private server's start, a property's hypothesis thread) received it. The
+    caller kills the servers the suite started (:func:`~onsembl_conformance.bundled.
+    kill_all`, done by :func:`run`) and ends the process (:func:`exit_interrupted`).
+    Outside the main thread, or under a SIGINT handler of someone else's, this is
+    ``asyncio.run``.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        return asyncio.run(main)
+    runner = asyncio.Runner()
+    loop = runner.get_loop()
+    loop.add_signal_handler(signal.SIGINT, _interrupt)  # Runner leaves SIGINT alone then
+    interrupted = False
+    try:
+        return runner.run(main)
+    except KeyboardInterrupt:
+        interrupted = True  # no runner.close(): nothing of the abandoned run is awaited
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)  # the default handler again
+        if not interrupted:
+            runner.close()
+
+
+def exit_interrupted() -> NoReturn:
+    """End the process after Ctrl-C: ``onsembl: interrupted``, exit 130, now.
+
+    ``os._exit``: the abandoned run's threads (a property's hypothesis thread waiting
+    for the loop, a private server's stop) would otherwise hold the interpreter's exit.
+    """
+    kill_all()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.write(2, b"onsembl: interrupted\n")
+    os._exit(130)
+
+
 def _global_per_minute(profile: Profile) -> int | None:
     for window in profile.global_windows():
         if window.seconds == 60:
@@ -164,7 +231,7 @@ def run(options: RunOptions) -> RunSummary:
     try:
         config = suite_config(options, url, secret, profile)
         config.issuer, config.server_auth = issuer, auth
-        asyncio.run(
+        run_interruptibly(
             preflight(
                 url,
                 config.token_issuer,
@@ -181,7 +248,10 @@ def run(options: RunOptions) -> RunSummary:
             max_time=max_time,
             baseline=options.baseline,
         )
-        return asyncio.run(engine.run(checks))
+        return run_interruptibly(engine.run(checks))
+    except KeyboardInterrupt:
+        kill_all()  # the bundled server and the checks' private ones, without waiting
+        raise
     finally:
         if server is not None:
             server.stop()

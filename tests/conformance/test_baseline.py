@@ -103,7 +103,7 @@ def test_write_then_use_a_baseline_end_to_end(tmp_path: Path) -> None:
     assert data["expected-failures"][0]["reason"]
     again = onsembl(["check", *common, *broken, "--baseline", str(baseline)], cwd=tmp_path)
     assert again.returncode == 0, again.stdout[-2000:]
-    assert "Baseline: 1 expected failures, 0 unexpected, 0 stale" in again.stdout
+    assert "Baseline: 1 expected failure, 0 unexpected, 0 stale" in again.stdout
     fixed = onsembl(["check", *common, "--baseline", str(baseline)], cwd=tmp_path)
     assert fixed.returncode == 1, fixed.stdout[-2000:]
     assert "stale entry: AUTH-7 now passes" in fixed.stdout

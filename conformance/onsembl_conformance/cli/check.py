@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 from pathlib import Path
 
 from onsembl_conformance.cli._connection_options import (
@@ -17,6 +18,7 @@ from onsembl_conformance.cli._connection_options import (
     connection_from_args,
     replay_hint,
 )
+from onsembl_conformance.cli._report_options import add_report_arguments, configure_reports
 from onsembl_conformance.cli._token_options import add_token_arguments, token_issuer
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
@@ -48,11 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--profile", metavar="FILE", help="the server's limits and timings (R16)")
     parser.add_argument(
-        "--only", metavar="IDS", help="comma-separated requirement IDs or areas to check"
-    )
+        "--only", metavar="IDS",
+        help="comma-separated requirement IDs, areas or check names to check (any case: auth-3)",
+    )  # fmt: skip
     parser.add_argument(
-        "--exclude", metavar="IDS", help="comma-separated requirement IDs or areas to skip"
-    )
+        "--exclude", metavar="IDS",
+        help="comma-separated requirement IDs, areas or check names to skip (any case: rate)",
+    )  # fmt: skip
     parser.add_argument(
         "--strict", action="store_true", help="SHOULD requirements fail the run too"
     )
@@ -62,9 +66,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", metavar="N", type=int, default=None, help="seed of the random parts"
     )
-    parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
-    parser.add_argument("--report", metavar="FILE.json", help="write a JSON report")
-    parser.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report ('-': to stdout)")
+    parser.add_argument(
+        "--report", metavar="FILE.json",
+        help="write a JSON report ('-': to stdout, the progress then going to stderr)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report ('-': to stdout)"
+    )
     parser.add_argument(
         "--timeout", metavar="SECONDS", type=float, default=5.0,
         help="how long to wait for a reply that has no time bound of its own (default 5)",
@@ -98,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     add_token_arguments(parser)
     add_connection_arguments(parser)
+    add_report_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,17 +136,24 @@ def run(args: argparse.Namespace) -> int:
     issuer = token_issuer(args, url=args.url)
     profile = load_profile(args.profile) if args.profile else None
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    listeners: list[object] = [ConsoleReporter()]
+    to_stdout = [option for option in (args.junit, args.report, args.html) if option == "-"]
+    if len(to_stdout) > 1:
+        raise UsageError("one report at most on stdout: --junit -, --report - or --html -")
+    # A report on stdout keeps it to itself: the progress goes to stderr then.
+    listeners: list[object] = [ConsoleReporter(sys.stderr if to_stdout else None)]
     for option, reporter in (
         (args.junit, JunitReporter),
         (args.report, JsonReporter),
         (args.html, HtmlReporter),
     ):
-        if option:
+        if option == "-":
+            listeners.append(reporter(None))
+        elif option:
             path = Path(option)
             if not path.parent.is_dir():
                 raise UsageError(f"cannot write {option}: no directory {path.parent}")
             listeners.append(reporter(path))
+    configure_reports(args, listeners)
     baseline = load_baseline(args.baseline) if args.baseline else None
     if args.write_baseline and not Path(args.write_baseline).parent.is_dir():
         raise UsageError(f"cannot write {args.write_baseline}: no such directory")
@@ -144,8 +161,8 @@ def run(args: argparse.Namespace) -> int:
         url=args.url,
         issuer=issuer,
         profile=profile,
-        only=parse_selectors(args.only),
-        exclude=parse_selectors(args.exclude),
+        only=parse_selectors(args.only, option="--only"),
+        exclude=parse_selectors(args.exclude, option="--exclude"),
         strict=args.strict,
         quick=args.quick,
         deep=args.deep,
@@ -160,7 +177,12 @@ def run(args: argparse.Namespace) -> int:
         connection=connection,
         replay=replay_hint(args, connection) if args.url else None,
     )
-    summary = run_suite(options)
+    try:
+        summary = run_suite(options)
+    except KeyboardInterrupt:  # Ctrl-C: stop now, not after the checks' clean-ups
+        from onsembl_conformance.runner import exit_interrupted
+
+        exit_interrupted()
     if args.write_baseline:
         Path(args.write_baseline).write_text(baseline_text(summary), encoding="utf-8")
     return summary.exit_code

@@ -8,6 +8,7 @@ server cannot move the cursor, print a fake verdict or leak a token (issue 9).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from onsembl_conformance.events import (
@@ -26,6 +27,20 @@ from onsembl_spec.spec import requirement
 LABELS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERROR"}
 
 
+def write_out(path: Path | None, text: str) -> None:
+    """A report's text to ``path``, or to stdout when ``None`` (``--report -``)."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 check``, ``2 checks`` (``many``: the plural when it is not ``word + "s"``)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
 def failure_lines(result: CheckResult, *, exchange_lines: int = 40) -> list[str]:
     """ID, requirement sentence, Expected, Actual and the exchange of a failed check;
     kind, message and the exchange of a check that ended in an error."""
@@ -38,6 +53,13 @@ def failure_lines(result: CheckResult, *, exchange_lines: int = 40) -> list[str]
             f"    Expected: {clean(failure.expected)}",
             f"    Actual:   {clean(failure.actual)}",
         ]
+        own = result.spec.requirement_ids
+        if req.id not in own:  # e.g. selected with --only for one of its own
+            peer = "client" if result.spec.subject == "client" else "server"
+            out.append(
+                f"    Why {req.id}: this check verifies {', '.join(own)}; on the way the {peer} "
+                f"broke {req.id}, a failure whichever check sees it (every message is checked)"
+            )
     elif result.error is not None:
         error = result.error
         out += [
@@ -69,8 +91,8 @@ def token_lines(summary: RunSummary) -> list[str]:
     unchecked = summary.token_unchecked()
     ids = f": {', '.join(unchecked)}" if unchecked else ""
     return [
-        f"Tokens ({clean(summary.tokens)}): {len(skipped)} checks skipped for tokens the kit "
-        f"cannot make; {len(unchecked)} requirements left unchecked{ids}",
+        f"Tokens ({clean(summary.tokens)}): {plural(len(skipped), 'check')} skipped for tokens "
+        f"the kit cannot make; {plural(len(unchecked), 'requirement')} left unchecked{ids}",
         *(f"  {c.spec.name}: {clean(c.message)}" for c in skipped),
     ]
 
@@ -92,7 +114,7 @@ class ConsoleReporter:
         if isinstance(event, RunStarted):
             self.total = len(event.checks)
             self.write(
-                f"{event.tool}: {self.total} checks against {clean(event.target)} "
+                f"{event.tool}: {plural(self.total, 'check')} against {clean(event.target)} "
                 f"(seed {event.seed})"
             )
             for warning in event.warnings:
@@ -130,7 +152,7 @@ class ConsoleReporter:
         if summary.baseline is not None:
             b = summary.baseline
             self.write(
-                f"Baseline: {len(b.expected)} expected failures, {len(b.unexpected)} "
+                f"Baseline: {plural(len(b.expected), 'expected failure')}, {len(b.unexpected)} "
                 f"unexpected, {len(b.stale)} stale, {len(b.unchecked)} not checked"
             )
             for item in b.unexpected:
@@ -153,7 +175,8 @@ class ConsoleReporter:
         if summary.rate_waited >= 1 or summary.rate_external:
             self.write(
                 f"rate budget: sends waited {summary.rate_waited:.1f}s for the server's limits; "
-                f"{summary.rate_external} messages of other clients seen in its global window"
+                f"{plural(summary.rate_external, 'message')} of other clients seen in its "
+                "global window"
             )
         for warning in summary.warnings:
             self.write(f"WARNING: {clean(warning)}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from onsembl_conformance.events import VERDICTS, Event, RunFinished, RunSummary
+from onsembl_conformance.reporters.console import write_out
 from onsembl_conformance.sanitize import clean, clean_block
 
 TEMPLATE = """<!DOCTYPE html>
@@ -77,9 +78,11 @@ def render_html(summary: RunSummary) -> str:
 
 
 class HtmlReporter:
-    def __init__(self, path: Path) -> None:
+    """Writes the report to ``path`` (``None``: stdout) when the run finishes."""
+
+    def __init__(self, path: Path | None) -> None:
         self.path = path
 
     def handle(self, event: Event) -> None:
         if isinstance(event, RunFinished):
-            self.path.write_text(render_html(event.summary), encoding="utf-8")
+            write_out(self.path, render_html(event.summary))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from onsembl_conformance.events import CheckResult, Event, RunFinished, RunSummary
+from onsembl_conformance.reporters.console import write_out
 from onsembl_conformance.sanitize import clean
 
 
@@ -62,10 +63,12 @@ def report_data(summary: RunSummary) -> dict[str, Any]:
 
 
 class JsonReporter:
-    def __init__(self, path: Path) -> None:
+    """Writes the report to ``path`` (``None``: stdout) when the run finishes."""
+
+    def __init__(self, path: Path | None) -> None:
         self.path = path
 
     def handle(self, event: Event) -> None:
         if isinstance(event, RunFinished):
             data = report_data(event.summary)
-            self.path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            write_out(self.path, json.dumps(data, indent=2) + "\n")

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from onsembl_conformance.events import Event, RunFinished, RunSummary
-from onsembl_conformance.reporters.console import failure_lines
+from onsembl_conformance.reporters.console import failure_lines, write_out
 from onsembl_conformance.sanitize import clean, clean_block
 
 
@@ -75,9 +75,16 @@ def junit_tree(summary: RunSummary) -> ET.ElementTree[ET.Element]:
 
 
 class JunitReporter:
-    def __init__(self, path: Path) -> None:
+    """Writes the report to ``path`` (``None``: stdout) when the run finishes."""
+
+    def __init__(self, path: Path | None) -> None:
         self.path = path
 
     def handle(self, event: Event) -> None:
         if isinstance(event, RunFinished):
-            junit_tree(event.summary).write(self.path, encoding="utf-8", xml_declaration=True)
+            tree = junit_tree(event.summary)
+            if self.path is None:
+                text = ET.tostring(tree.getroot(), encoding="unicode")
+                write_out(None, f"<?xml version='1.0' encoding='utf-8'?>\n{text}\n")
+            else:
+                tree.write(self.path, encoding="utf-8", xml_declaration=True)
