@@ -45,8 +45,8 @@ async def check_honours_retry_after(ctx: ClientCheckContext) -> None:
         retryAfter=RETRY_AFTER_S,
         limits={"perSecond": {"limit": 10, "used": 10}},
     )
+    sent_at = ctx.now()  # before sending: the client cannot have seen it earlier
     await peer.send(refused)
-    sent_at = ctx.now()
     command_id = ""
     if ctx.role == "agent":
         command_id, message = execute(ctx, "echo", ["held"])
