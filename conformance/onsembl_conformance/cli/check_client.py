@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from onsembl_conformance.cli._report_options import add_report_arguments, configure_reports
 from onsembl_spec.errors import UsageError
 from onsembl_spec.profile import load_profile
 
@@ -96,6 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--listen-wait", metavar="SECONDS", type=float, default=300.0,
         help="--listen: how long to wait for the client's first connection (default 300)",
     )  # fmt: skip
+    add_report_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -135,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             if not path.parent.is_dir():
                 raise UsageError(f"cannot write {option}: no directory {path.parent}")
             listeners.append(reporter(path))
+    configure_reports(args, listeners)
     options = ClientRunOptions(
         command=args.client_command,
         listen=args.listen,
