@@ -118,12 +118,14 @@ class _State:
             try:
                 self._checks = select(
                     all_checks(),
-                    only=parse_selectors(option("onsembl_only")),
-                    exclude=parse_selectors(option("onsembl_exclude")),
+                    only=parse_selectors(option("onsembl_only"), option="--onsembl-only"),
+                    exclude=parse_selectors(
+                        option("onsembl_exclude"), option="--onsembl-exclude"
+                    ),
                     quick=bool(option("onsembl_quick")),
                 )
             except OnsemblError as err:
-                raise pytest.UsageError(f"--onsembl-only/--onsembl-exclude: {err}") from None
+                raise pytest.UsageError(str(err)) from None
         return self._checks
 
     def run_for(self, url: object, secret: object, profile: object) -> _SuiteRun:
@@ -400,6 +402,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}: a check of the Onsembl conformance suite (onsembl check)"
     )
+    if config.getoption("onsembl_only") is not None or config.getoption("onsembl_exclude"):
+        _state(config).checks()  # a selection naming no check is a usage error up front
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -217,3 +217,11 @@ def test_this_repository_s_collection_is_unchanged() -> None:
 
     with_plugin = collect()
     assert with_plugin and with_plugin == collect("-p", "no:onsembl")
+
+
+def test_a_selection_naming_no_check_is_a_usage_error(scratch: pytest.Pytester) -> None:
+    result = scratch.runpytest_subprocess(
+        "--onsembl-url", "ws://127.0.0.1:9/ws", "--onsembl-only", "AUTH-3,NOPE"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --onsembl-only: unknown requirement ID, * 'NOPE'*"])
