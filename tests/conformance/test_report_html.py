@@ -165,7 +165,7 @@ def test_a_failure_shows_what_to_act_on(report: tuple[str, Any]) -> None:
     assert '<a class="rid" href="spec.html#AUTH-12">AUTH-12</a>' in article
     assert "expected (baseline)" in article
     assert "<dt>Expected</dt><dd>close 1008</dd>" in article
-    assert "<dt>Actual</dt>" in article and "<pre>" in article  # and the exchange
+    assert "<dt>Actual</dt>" in article and '<pre class="exchange">' in article
     assert "onsembl replay " in article and "numeric_dates-7.json" in article
     # the requirement's sentence, its Markdown rendered: code spans, IDs linked
     assert "<code>NaN</code>" in article and "`NaN`" not in article
