@@ -11,7 +11,7 @@ from pathlib import Path
 
 from onsembl_spec.errors import UsageError
 
-OWNED_DIRS = ("docs/reference", "docs/typescript", "src/onsembl_spec/_generated")
+OWNED_DIRS = ("docs/reference", "docs/site", "docs/typescript", "src/onsembl_spec/_generated")
 """Directories (relative to the output root) holding only generated files."""
 
 _IGNORED = ("__pycache__",)
