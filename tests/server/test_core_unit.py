@@ -334,8 +334,14 @@ def test_invalid_wrappers_count_valid_wrappers_do_not() -> None:
     core, effects, _ = make_core(profile)
     core.open(1, handshake(mint(SECRET, "o", now=WALL)), "r", now=0.0)
     for _ in range(2):
-        core.receive(1, '{"type":"batch","count":1,"messages":[' + pong + "]," +
-                     '"timestamp":"2024-01-01T00:00:00Z"}', 1.0)
+        core.receive(
+            1,
+            '{"type":"batch","count":1,"messages":['
+            + pong
+            + "],"
+            + '"timestamp":"2024-01-01T00:00:00Z"}',
+            1.0,
+        )
     assert sent_types(effects, 1) == []  # two inner pongs, both within the burst of 2
     core.receive(1, pong, 1.0)
     assert sent_types(effects, 1) == ["connection:error"]  # the third is over
