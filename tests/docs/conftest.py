@@ -100,9 +100,12 @@ def serve() -> Iterator[Callable[[Path], str]]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
-    """Headless system Chromium through Playwright."""
+    """Headless system Chromium through Playwright, one per test module: Playwright's sync
+    API runs an event loop in the main thread while it is open, so kept for the session it
+    would make every later test's ``asyncio.run`` fail ("cannot be called from a running
+    event loop")."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
