@@ -34,7 +34,7 @@ from onsembl_conformance.clientcheck.scripted import (
     profile_json,
 )
 from onsembl_conformance.context import SuiteConfig
-from onsembl_conformance.errors import CheckFailure, CheckSkipped
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_conformance.recipes import TokenRecipe
 from onsembl_conformance.registry import CheckSpec
 from onsembl_conformance.transcript import Transcript
@@ -108,6 +108,11 @@ class ClientCheckContext:
         self._counter = 0
         self.first_attempt = 0
         """Index in the server's attempts of this client process's first connection."""
+        self.fresh_token: str | None = None
+        """The token the kit last handed the client to start or reconnect with (``start``,
+        ``short_token``): presented already expired on its first handshake, it expired while
+        the client started or the kit waited, not through the client's fault."""
+        self.inconclusive: CheckInconclusive | None = None
 
     # -- identities ------------------------------------------------------------
 
@@ -133,6 +138,8 @@ class ClientCheckContext:
     def raise_violation(self) -> None:
         if self.violations:
             raise self.violations[0]
+        if self.inconclusive is not None:
+            raise self.inconclusive
 
     def global_quota_spent(self) -> str | None:
         """Client checks share no quota with other clients."""
@@ -173,6 +180,13 @@ class ClientCheckContext:
             return "unknown token"
         if issued.exp <= time.time():
             ago = time.time() - issued.exp
+            if token == self.fresh_token and issued.serial > book.latest_presented:
+                self.transcript.note(f"the token handed to the client expired {ago:.1f}s ago")
+                self.inconclusive = CheckInconclusive(
+                    f"#{peer.number}: the token the kit handed the client expired {ago:.1f}s "
+                    "before its first handshake with it (a slow start, not CLIENT-1)"
+                )
+                return "expired token"
             peer.violation("CLIENT-1", "its current token", f"a token that expired {ago:.1f}s ago")
             return "expired token"
         if issued.serial < book.latest_presented:
@@ -203,23 +217,39 @@ class ClientCheckContext:
         if self.listening:
             raise CheckSkipped("needs a client the kit starts itself (--command)")
 
-    async def start(
-        self, *, profile: dict[str, Any] | None = None, ttl: float = DEFAULT_TTL_S
-    ) -> None:
-        """Start the scripted server and the client, with a first token of lifetime ``ttl``
-        and ``profile`` merged into the run's client profile (``ONSEMBL_PROFILE``)."""
+    async def start(self, *, profile: dict[str, Any] | None = None) -> None:
+        """Start the scripted server and the client, with a first token of
+        :data:`DEFAULT_TTL_S` and ``profile`` merged into the run's client profile
+        (``ONSEMBL_PROFILE``). A check that wants a short-lived token asks for it once the
+        client is connected (:meth:`short_token`): the client's start-up never eats it."""
         if profile:
             self.needs_own_client()
             merged = _merge(self.config.profile.as_dict(), profile)
             self.profile = profile_from_mapping(merged, source=f"{self.check_name}")
-        token = self.tokens.issue(ttl)
+        token = self.tokens.issue(DEFAULT_TTL_S)
         self.tokens.write(token)
+        self.fresh_token = token
         if self.config.listen is not None:
             await self.config.listen.begin(self, token)
             return
         self.server = ScriptedServer(self)
         await self.server.start()
         await self.launch()
+
+    async def short_token(self, peer: Peer, ttl: float) -> Peer:
+        """Write a token of lifetime ``ttl`` into the token file, close ``peer`` with 1001
+        and return the client's reconnection (CLIENT-8), identified, which presents it: the
+        token is minted about d(0) before that handshake, however long the client took to
+        start (or, with ``--listen``, the kit waited to hand the check a connection)."""
+        from onsembl_conformance.clientcheck.checks._support import reconnection
+
+        token = self.tokens.issue(ttl)
+        self.tokens.write(token)
+        self.fresh_token = token
+        self.transcript.note(f"a {ttl:g}s token in the token file; closing 1001 to use it")
+        await peer.close(1001, "new token")
+        found = await reconnection(self, what="a reconnection after 1001")
+        return await self.identified_peer(found)
 
     def environment(self, token: str) -> dict[str, str]:
         """``docs/check-client.md``: what the client learns from its environment."""
@@ -240,7 +270,8 @@ class ClientCheckContext:
             raise CheckSkipped("no command to start the client with")
         self.first_attempt = len(self.scripted.attempts)
         self.agent_id = None  # CLIENT-3 holds for one process's connections
-        self.process = ClientProcess(command, self.environment(self.tokens.current), self.output)
+        self.fresh_token = self.tokens.current
+        self.process = ClientProcess(command, self.environment(self.fresh_token), self.output)
         await self.process.start()
 
     async def stop_client(self) -> None:

@@ -145,8 +145,8 @@ async def check_refused_token_not_reused(ctx: ClientCheckContext) -> None:
 async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
     """A connection closed 1008 at its token's expiry is not reopened with that token, even
     while the token file still holds it; with a new token it may reconnect."""
-    await ctx.start(ttl=2.5)
-    peer = await ctx.identified()
+    await ctx.start()
+    peer = await ctx.short_token(await ctx.identified(), 2.5)
     peer.auto_refresh = False  # whatever it tries, the token expires
     ctx.tokens.rotate_on_refusal = False  # no new token for a while: it must wait
     await peer.wait_closed(4.0)

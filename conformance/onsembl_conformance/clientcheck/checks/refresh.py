@@ -1,6 +1,7 @@
 """Token refresh: CLIENT-6 (in place, never by reconnecting) and REFRESH-8 (before expiry).
 
-The client's first token lives :data:`TTL_S` seconds. The kit writes a new token into the
+Once the client identified, the kit writes a token of :data:`TTL_S` seconds into the token
+file and closes with 1001; the reconnection presents it. The kit writes a new token into the
 token file and sends ``auth:refresh-needed``; the client must send ``auth:refresh-token``
 with a token that expires later (the kit answers ``auth:refresh-success``), on the same
 connection, before the first token expires, and neither close that connection nor open
@@ -17,14 +18,14 @@ from onsembl_conformance.errors import CheckFailure
 from onsembl_conformance.registry import client_check
 
 TTL_S = 5.0
-"""The first token's lifetime."""
+"""The short token's lifetime."""
 
 
 @client_check("CLIENT-6", "REFRESH-8", tags=("quick",))
 async def check_refreshes_in_place(ctx: ClientCheckContext) -> None:
     """auth:refresh-needed is answered with auth:refresh-token on the open connection."""
-    await ctx.start(ttl=TTL_S)
-    peer = await ctx.identified()
+    await ctx.start()
+    peer = await ctx.short_token(await ctx.identified(), TTL_S)
     first = peer.token
     exp = peer.exp
     assert first is not None and exp is not None

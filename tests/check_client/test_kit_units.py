@@ -1,0 +1,72 @@
+"""Unit tests of the kit's own pieces (no client process): what a handshake's token is
+judged as, where it is read from."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from onsembl_conformance.clientcheck.context import ClientCheckContext
+from onsembl_conformance.clientcheck.runner import ClientRunOptions, client_config
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive
+from onsembl_conformance.registry import get_client_check
+
+
+def context() -> ClientCheckContext:
+    config = client_config(ClientRunOptions(), "secret-for-unit-tests")
+    return ClientCheckContext(config, get_client_check("agent/refreshes_in_place"))
+
+
+def handshake(ctx: ClientCheckContext, token: str | None) -> tuple[str | None, list[Any]]:
+    found: list[Any] = []
+
+    def violation(requirement_id: str, expected: str, actual: str) -> None:
+        found.append(requirement_id)
+        ctx.violation(CheckFailure(requirement_id, expected, actual))
+
+    peer: Any = SimpleNamespace(token=token, number=1, exp=None, violation=violation)
+    return ctx.judge_token(peer), found
+
+
+def test_expired_handed_token_on_first_handshake_is_inconclusive() -> None:
+    ctx = context()
+    try:
+        token = ctx.tokens.issue(1.0)
+        ctx.tokens.issued[token].exp = time.time() - 1  # expired before it was presented
+        ctx.tokens.write(token)
+        ctx.fresh_token = token
+        refusal, found = handshake(ctx, token)
+        assert refusal == "expired token" and found == []
+        with pytest.raises(CheckInconclusive):
+            ctx.raise_violation()
+    finally:
+        ctx._workdir.cleanup()
+
+
+def test_expired_token_presented_again_is_client_1() -> None:
+    ctx = context()
+    try:
+        token = ctx.tokens.issue(3600.0)
+        ctx.fresh_token = token
+        assert handshake(ctx, token) == (None, [])
+        ctx.tokens.issued[token].exp = time.time() - 1
+        assert handshake(ctx, token) == ("expired token", ["CLIENT-1"])
+        assert ctx.inconclusive is None
+    finally:
+        ctx._workdir.cleanup()
+
+
+def test_unknown_expired_token_is_not_excused() -> None:
+    ctx = context()
+    try:
+        old = ctx.tokens.issue(1.0)
+        ctx.tokens.issued[old].exp = time.time() - 1
+        ctx.fresh_token = ctx.tokens.issue(3600.0)
+        assert handshake(ctx, old) == ("expired token", ["CLIENT-1"])
+        with pytest.raises(CheckFailure):
+            ctx.raise_violation()
+    finally:
+        ctx._workdir.cleanup()
