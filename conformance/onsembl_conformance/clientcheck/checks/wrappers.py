@@ -2,7 +2,8 @@
 order, as if each message had come alone).
 
 Effects the kit can see: a ``heartbeat:ping`` inside a wrapper is answered with a
-``heartbeat:pong``, an ``auth:refresh-needed`` with ``auth:refresh-token``, and for agents
+``heartbeat:pong``, an ``auth:refresh-needed`` with ``auth:refresh-token`` (tried only when
+a plain one is answered: REFRESH-8 is a SHOULD), and for agents
 a ``command:execute`` runs and a ``command:interrupt`` after it in the same batch stops it
 (in the other order it would stop nothing). The property sends valid messages of every
 type the role receives, drawn from the schemas, wrapped, with a ping last: the pong shows
@@ -47,6 +48,17 @@ async def _pongs(ctx: ClientCheckContext, peer: Peer, wrapper: Message, count: i
     return got
 
 
+async def _answers_refresh(ctx: ClientCheckContext, peer: Peer, *, compressed: bool) -> bool:
+    """A new token in the file and ``auth:refresh-needed`` (``compressed`` or not); whether
+    an ``auth:refresh-token`` came within :data:`ANSWER_S` + 1 s."""
+    while peer.take(["auth:refresh-token"]) is not None:
+        pass
+    ctx.tokens.rotate()
+    needed = server_message("auth:refresh-needed")
+    await peer.send(encode_compressed(needed) if compressed else needed)
+    return await peer.next(["auth:refresh-token"], ANSWER_S + 1) is not None
+
+
 def _lost(peer: Peer, what: str) -> None:
     if not peer.open:
         raise CheckFailure(
@@ -80,15 +92,17 @@ async def check_unwraps_batch_and_compressed(ctx: ClientCheckContext) -> None:
             raise CheckFailure(
                 "CLIENT-7", f"{count} heartbeat:pong for {what}", f"{got} within {ANSWER_S:g}s"
             )
-    ctx.tokens.rotate()
-    await peer.send(encode_compressed(server_message("auth:refresh-needed")))
-    if await peer.next(["auth:refresh-token"], ANSWER_S + 1) is None:
-        _lost(peer, "a compressed auth:refresh-needed")
-        raise CheckFailure(
-            "CLIENT-7",
-            "auth:refresh-token for a compressed auth:refresh-needed",
-            f"none within {ANSWER_S + 1:g}s",
-        )
+    if await _answers_refresh(ctx, peer, compressed=False):  # REFRESH-8 is a SHOULD
+        if not await _answers_refresh(ctx, peer, compressed=True):
+            _lost(peer, "a compressed auth:refresh-needed")
+            raise CheckFailure(
+                "CLIENT-7",
+                "auth:refresh-token for a compressed auth:refresh-needed (as for a plain one)",
+                f"none within {ANSWER_S + 1:g}s",
+            )
+    else:
+        _lost(peer, "an auth:refresh-needed")
+        ctx.transcript.note("no auth:refresh-token for a plain auth:refresh-needed: not wrapped")
     if ctx.role == "agent":
         await _agent_cases(ctx, peer)
 
