@@ -14,6 +14,7 @@ previous attempt of such a reconnection), no later than ``d(n)`` + 1 s of slack.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,19 @@ PONG_WITHIN_S = 1.0 + SLACK_S
 
 CLIENT_END_TOLERANCE_S = 0.05
 """CLIENT-9's lower bound after a connection the client ended: the close frame's way."""
+
+EXPIRY_MARGIN_S = 0.5
+"""CLIENT-6: a close or a new handshake this close to the token's expiry (by the kit's wall
+clock) counts as at the expiry: the client's clock and timers get the benefit of the
+doubt."""
+
+
+def before_expiry(ctx: ClientCheckContext, t: float, exp: float) -> float | None:
+    """How long before ``exp`` (wall clock, a token's expiry) the loop time ``t`` was, when
+    that is more than :data:`EXPIRY_MARGIN_S` (a breach of CLIENT-6); else ``None``."""
+    early = exp - (time.time() - (ctx.now() - t))
+    return early if early > EXPIRY_MARGIN_S else None
+
 
 REQUIRED_RECONNECT = frozenset({1001, 1011, 1006})
 """Closes after which CLIENT-8 requires a reconnection."""

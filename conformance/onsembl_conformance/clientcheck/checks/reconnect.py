@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from onsembl_conformance.clientcheck.checks._support import (
     REQUIRED_RECONNECT,
+    before_expiry,
     gaps,
     judge_gaps,
     next_delay,
@@ -24,7 +25,7 @@ from onsembl_conformance.clientcheck.checks._support import (
 from onsembl_conformance.clientcheck.context import ClientCheckContext
 from onsembl_conformance.clientcheck.props import check_property
 from onsembl_conformance.clientcheck.scripted import SLACK_S, Peer
-from onsembl_conformance.errors import CheckFailure
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, CheckSkipped
 from onsembl_conformance.registry import client_check
 
 CLOSE_CODES = (1000, 1001, 1002, 1003, 1006, 1007, 1008, 1009, 1011)
@@ -141,7 +142,7 @@ async def check_refused_token_not_reused(ctx: ClientCheckContext) -> None:
     ctx.raise_violation()
 
 
-@client_check("CLIENT-10", tags=("slow",))
+@client_check("CLIENT-10", "CLIENT-6", tags=("slow",))
 async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
     """A connection closed 1008 at its token's expiry is not reopened with that token, even
     while the token file still holds it; with a new token it may reconnect."""
@@ -149,12 +150,23 @@ async def check_expired_token_not_reused(ctx: ClientCheckContext) -> None:
     peer = await ctx.short_token(await ctx.identified(), 2.5)
     peer.auto_refresh = False  # whatever it tries, the token expires
     ctx.tokens.rotate_on_refusal = False  # no new token for a while: it must wait
+    exp = peer.exp
+    assert exp is not None
     await peer.wait_closed(4.0)
-    if peer.end != "kit":
+    if peer.open:  # pragma: no cover - the kit closes it at the token's expiry
+        raise CheckInconclusive("the connection outlived its token: the kit did not close it")
+    early = before_expiry(ctx, peer.ended_at, exp) if peer.ended_at is not None else None
+    if peer.end == "client" and early is not None:
         raise CheckFailure(
             "CLIENT-6",
-            "the connection kept until its token expired",
-            f"{peer.end} closed it ({peer.close_code})",
+            "the connection kept until its token expired (no replacing a valid token)",
+            f"#{peer.number} ended by the client ({peer.close_code}) {early:.2f}s before its "
+            "token expired",
+        )
+    if peer.end == "client":
+        raise CheckSkipped(
+            f"the client closed #{peer.number} itself as its token expired (CLIENT-6 allows "
+            "it): no close with 1008 whose token it could reuse"
         )
     found = await ctx.scripted.next_peer(next_delay(ctx) + SLACK_S + 1.0)
     ctx.raise_violation()  # a handshake with the expired token was judged on arrival
