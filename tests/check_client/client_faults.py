@@ -204,6 +204,13 @@ def _() -> None:
     backoff.reconnect_wait = lambda profile, attempt, rng: 0.0  # type: ignore[assignment]
 
 
+@fault("backoff-fixed-1s")
+def _() -> None:
+    from onsembl_client.core import backoff
+
+    backoff.reconnect_wait = lambda profile, attempt, rng: 1.0  # type: ignore[assignment]
+
+
 @fault("backoff-never-resets")
 def _() -> None:
     from onsembl_client.core import backoff
@@ -347,6 +354,7 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("reconnect-without-backoff", "agent", "reconnects_after_going_away", "CLIENT-9"),
     entry("reconnect-without-backoff", "dashboard", "close_codes", "CLIENT-9"),
     entry("backoff-never-resets", "dashboard", "backoff_grows_and_resets", "CLIENT-9"),
+    entry("backoff-fixed-1s", "agent", "backoff_grows_and_resets", "CLIENT-9"),
     entry("backoff-resets-on-handshake", "agent", "reconnects_after_going_away", "CLIENT-9"),
     entry("no-reconnect", "dashboard", "reconnects_after_going_away", "CLIENT-8"),
     entry("no-reconnect", "agent", "close_codes", "CLIENT-8"),
