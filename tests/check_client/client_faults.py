@@ -260,6 +260,19 @@ def _() -> None:
     ClientCore.flush = flush  # type: ignore[method-assign]
 
 
+@fault("flushes-newest-first")
+def _() -> None:
+    from onsembl_client.core.session import ClientCore
+
+    def flush(self: Any) -> int:
+        kept = self.buffer.take_all()
+        for item in reversed(kept):  # the final status before the output it followed
+            self._send_text(item.text)
+        return len(kept)
+
+    ClientCore.flush = flush  # type: ignore[method-assign]
+
+
 @fault("buffer-drops-newest")
 def _() -> None:
     from onsembl_client.core import buffer
@@ -361,6 +374,7 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("reuses-refused-token", "dashboard", "refused_token_not_reused", "CLIENT-10"),
     entry("reuses-refused-token", "agent", "expired_token_not_reused", "CLIENT-10"),
     entry("loses-buffered-messages", "agent", "buffers_while_disconnected", "CLIENT-11"),
+    entry("flushes-newest-first", "agent", "buffers_while_disconnected", "CLIENT-11"),
     entry("buffer-drops-newest", "agent", "buffer_bounds", "CLIENT-11"),
     entry("ignores-retry-after", "agent", "honours_retry_after", "CLIENT-12"),
     entry("ignores-retry-after", "dashboard", "honours_retry_after", "CLIENT-12"),

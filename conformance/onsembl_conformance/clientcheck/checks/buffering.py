@@ -83,6 +83,14 @@ async def check_buffers_while_disconnected(ctx: ClientCheckContext) -> None:
             "sent after identifying",
             f"{summary(held)} for it",
         )
+    end = next(i for i, m in enumerate(held) if is_final(m))
+    if any(m["type"] == "terminal:output" for m in held[end + 1 :]):
+        raise CheckFailure(
+            "CLIENT-11",
+            f"what was held for {command_id} in the order produced: its output before its "
+            "final status",
+            f"{summary(held)} after reconnecting",
+        )
     order = [a.message.get("commandId") for a in _after_hello(peer)]
     last_held = max(i for i, c in enumerate(order) if c == command_id)
     first_later = min(i for i, c in enumerate(order) if c == later_id)
