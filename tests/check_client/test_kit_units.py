@@ -11,6 +11,7 @@ import pytest
 
 from onsembl_conformance.clientcheck.context import ClientCheckContext
 from onsembl_conformance.clientcheck.runner import ClientRunOptions, client_config
+from onsembl_conformance.clientcheck.scripted import cookie, token_of
 from onsembl_conformance.errors import CheckFailure, CheckInconclusive
 from onsembl_conformance.registry import get_client_check
 
@@ -70,3 +71,30 @@ def test_unknown_expired_token_is_not_excused() -> None:
             ctx.raise_violation()
     finally:
         ctx._workdir.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("token=abc.def.ghi", "abc.def.ghi"),
+        ("a=1; token=abc.def.ghi; b=2", "abc.def.ghi"),
+        ("bad cookie=x; token=abc.def.ghi", "abc.def.ghi"),  # SimpleCookie drops the rest
+        ('weird="unterminated; token=abc.def.ghi', "abc.def.ghi"),
+        ("x=[1,2]; token=abc.def.ghi", "abc.def.ghi"),
+        ('token="abc.def.ghi"', "abc.def.ghi"),
+        ("  token = abc=padded== ", "abc=padded=="),
+        ("mytoken=nope; tokens=nope", None),
+        ("token", None),
+        ("", None),
+    ],
+)
+def test_cookie_parsed_by_hand(header: str, expected: str | None) -> None:
+    assert cookie(header, "token") == expected
+
+
+def test_token_from_a_cookie_after_an_invalid_one() -> None:
+    from websockets.datastructures import Headers
+    from websockets.http11 import Request
+
+    request = Request("/ws", Headers([("Cookie", "bad cookie=x; token=abc.def.ghi")]))
+    assert token_of(request) == ("abc.def.ghi", "cookie")

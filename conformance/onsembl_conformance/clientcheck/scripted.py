@@ -39,7 +39,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -174,12 +173,24 @@ def token_of(request: Request) -> tuple[str | None, str]:
     if query and query[0]:
         return query[0], "query"
     for header in headers.get_all("Cookie"):
-        cookies: SimpleCookie = SimpleCookie()
-        with contextlib.suppress(CookieError):
-            cookies.load(header)
-        if "token" in cookies and cookies["token"].value:
-            return cookies["token"].value, "cookie"
+        found = cookie(header, "token")
+        if found:
+            return found, "cookie"
     return None, "none"
+
+
+def cookie(header: str, name: str) -> str | None:
+    """The value of cookie ``name`` in a ``Cookie`` header, parsed by hand (pairs split on
+    ``;``, each on its first ``=``): ``http.cookies`` drops every cookie after one it finds
+    invalid, which would hide the token behind another site's cookie."""
+    for pair in header.split(";"):
+        key, sep, value = pair.partition("=")
+        if sep and key.strip() == name:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            return value
+    return None
 
 
 # --------------------------------------------------------------------------- peers
