@@ -98,3 +98,32 @@ def test_token_from_a_cookie_after_an_invalid_one() -> None:
 
     request = Request("/ws", Headers([("Cookie", "bad cookie=x; token=abc.def.ghi")]))
     assert token_of(request) == ("abc.def.ghi", "cookie")
+
+
+@pytest.mark.parametrize(
+    ("ends", "required"),
+    [
+        ([], False),  # the process never connected: a slow start or a crash, not CLIENT-8
+        ([("kit", 1001)], True),
+        ([("kit", 1011), None, None], True),  # attempts refused with 503 continue the chain
+        ([("dropped", 1006)], True),
+        ([("kit", 1008)], False),
+        ([("client", 1000)], False),
+        ([("", None)], False),  # still open
+    ],
+)
+def test_reconnection_required_only_after_the_kit_ended_it(
+    ends: list[tuple[str, int | None] | None], required: bool
+) -> None:
+    from onsembl_conformance.clientcheck.scripted import Attempt
+
+    ctx = context()
+    try:
+        attempts = [
+            Attempt(0.0, None if end is None else SimpleNamespace(end=end[0], close_code=end[1]))  # type: ignore[arg-type]
+            for end in ends
+        ]
+        ctx.server = SimpleNamespace(attempts=attempts)  # type: ignore[assignment]
+        assert ctx.reconnection_required() is required
+    finally:
+        ctx._workdir.cleanup()

@@ -320,14 +320,36 @@ class ClientCheckContext:
         what: str = "a connection",
     ) -> Peer:
         """The client's next connection within ``within`` seconds, else a failure of
-        ``requirement``."""
+        ``requirement``. CLIENT-8 requires only a reconnection after the kit ended the last
+        connection with 1001, 1011 or a drop (1006): no connection otherwise (the client
+        started, or was started again, and never connected) is inconclusive: a slow start
+        or a crash at start-up breaks no requirement the kit checks."""
         peer = await self.scripted.next_peer(within)
         if peer is None:
             self.raise_violation()
+            if requirement == "CLIENT-8" and not self.reconnection_required():
+                raise CheckInconclusive(
+                    f"{what}: none within {within:g}s{self.client_state()}, and none was "
+                    "required (CLIENT-8 asks for one only after the kit closed with 1001, "
+                    "1011 or dropped the connection; a client slow to start or crashing at "
+                    "start-up is no breach)"
+                )
             raise CheckFailure(
                 requirement, f"{what} within {within:g}s", f"none{self.client_state()}"
             )
         return peer
+
+    def reconnection_required(self) -> bool:
+        """Whether CLIENT-8 requires the client's next connection: this process's last
+        connection (before any attempts the kit refused with HTTP 503) was ended by the kit
+        with 1001, 1011 or a drop (1006)."""
+        from onsembl_conformance.clientcheck.checks._support import REQUIRED_RECONNECT
+
+        for attempt in reversed(self.attempts()):
+            if attempt.peer is not None:
+                last = attempt.peer
+                return last.end in ("kit", "dropped") and last.close_code in REQUIRED_RECONNECT
+        return False
 
     async def identified(
         self, within: float = CONNECT_WAIT_S, *, requirement: str = "CLIENT-8"

@@ -29,7 +29,7 @@ from onsembl_conformance.clientcheck.context import (
     ClientConfig,
 )
 from onsembl_conformance.engine import Engine, RunContext, select
-from onsembl_conformance.errors import CheckFailure, SuiteError
+from onsembl_conformance.errors import CheckFailure, CheckInconclusive, SuiteError
 from onsembl_conformance.events import Listener, RunStarted, RunSummary
 from onsembl_conformance.registry import (
     CLIENT_ROLES,
@@ -177,6 +177,8 @@ async def preflight(config: ClientConfig, role: str) -> None:
             raise SuiteError(
                 f"the {role} under test did not connect and identify: {err.actual}"
             ) from None
+        except CheckInconclusive as err:
+            raise SuiteError(f"the {role} under test did not connect: {err}") from None
     finally:
         await asyncio.wait_for(ctx.cleanup(), 15)
 
