@@ -323,6 +323,36 @@ def _() -> None:
     DemoAgent.execute = execute  # type: ignore[method-assign]
 
 
+@fault("output-without-command-id")
+def _() -> None:
+    from onsembl_client.agent import DemoAgent
+    from onsembl_spec.wire import now_timestamp
+
+    def output(self: Any, running: Any, text: str, *, stream: str = "stdout") -> None:
+        if running.finished:
+            return
+        piece = {"type": stream, "content": text, "timestamp": now_timestamp()}
+        self._send({"type": "terminal:output", "agentId": self.client.client_id, "output": piece})
+
+    DemoAgent.output = output  # type: ignore[method-assign]
+
+
+@fault("output-before-running-without-id")
+def _() -> None:
+    from onsembl_client.agent import DemoAgent
+    from onsembl_spec.wire import now_timestamp
+
+    original = DemoAgent.execute
+
+    def execute(self: Any, message: dict[str, Any]) -> None:
+        self._send({"type": "terminal:output", "agentId": self.client.client_id,
+                    "output": {"type": "stdout", "content": "starting\n",
+                               "timestamp": now_timestamp()}})  # fmt: skip
+        original(self, message)
+
+    DemoAgent.execute = execute  # type: ignore[method-assign]
+
+
 @fault("no-final-status")
 def _() -> None:
     from onsembl_client.agent import DemoAgent
@@ -381,6 +411,8 @@ CATALOGUE: tuple[Entry, ...] = (
     entry("closes-on-unexpected", "dashboard", "unexpected_messages_tolerated", "CLIENT-13"),
     entry("no-running-status", "agent", "command_lifecycle", "CLIENT-14"),
     entry("no-final-status", "agent", "command_lifecycle", "CLIENT-15"),
+    entry("output-without-command-id", "agent", "command_lifecycle", "CLIENT-15"),
+    entry("output-before-running-without-id", "agent", "command_lifecycle", "CLIENT-14"),
     entry("ignores-interrupt", "agent", "interrupt_stops_command", "CLIENT-16"),
     entry("ignores-emergency-stop", "agent", "emergency_stop", "CLIENT-17"),
 )

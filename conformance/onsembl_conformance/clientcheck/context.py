@@ -113,6 +113,8 @@ class ClientCheckContext:
         ``short_token``): presented already expired on its first handshake, it expired while
         the client started or the kit waited, not through the client's fault."""
         self.inconclusive: CheckInconclusive | None = None
+        self.executed: dict[str, float] = {}
+        """When the kit sent each ``command:execute`` (by ``commandId``, loop time)."""
 
     # -- identities ------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any
 from onsembl_conformance.clientcheck.context import ClientCheckContext
 from onsembl_conformance.clientcheck.scripted import (
     SLACK_S,
+    Arrival,
     Attempt,
     Message,
     Peer,
@@ -92,6 +93,7 @@ def needs_agent(ctx: ClientCheckContext) -> None:
 def execute(ctx: ClientCheckContext, command: str, args: Sequence[str]) -> tuple[str, Message]:
     """A ``command:execute`` of one of the kit's commands (``docs/check-client.md``)."""
     command_id = ctx.ident("cmd")
+    ctx.executed[command_id] = ctx.now()  # sent right away: the command's output from now
     return command_id, server_message(
         "command:execute", commandId=command_id, command=command, args=list(args)
     )
@@ -107,13 +109,35 @@ def is_final(message: Message) -> bool:
     return message["type"] == "command:status" and message.get("status") in FINAL_STATUSES
 
 
+def command_arrivals(peer: Peer, command_id: str) -> list[Arrival]:
+    """Everything ``peer`` received about ``command_id``, in order: what carries its
+    ``commandId``, and a ``terminal:output`` without one that came after its
+    ``command:execute`` and before its first final status (the kit runs one command at a
+    time, so that output is the command's; CLIENT-15 fails it for lacking the id)."""
+    sent = peer.ctx.executed.get(command_id)
+    ended: float | None = None
+    out: list[Arrival] = []
+    for a in peer.received:
+        if a.type not in LIFECYCLE:
+            continue
+        if a.message.get("commandId") == command_id:
+            out.append(a)
+            if ended is None and is_final(a.message):
+                ended = a.t
+        elif (
+            a.type == "terminal:output"
+            and "commandId" not in a.message
+            and sent is not None
+            and a.t >= sent
+            and (ended is None or a.t <= ended)
+        ):
+            out.append(a)
+    return out
+
+
 def command_messages(peer: Peer, command_id: str) -> list[Message]:
-    """Everything ``peer`` received about ``command_id``, in order."""
-    return [
-        a.message
-        for a in peer.received
-        if a.type in LIFECYCLE and a.message.get("commandId") == command_id
-    ]
+    """The messages of :func:`command_arrivals`."""
+    return [a.message for a in command_arrivals(peer, command_id)]
 
 
 async def running(
@@ -128,6 +152,10 @@ async def running(
         what=f"command:status running for {command_id}",
     )
     first = arrival.message
+    found = command_arrivals(peer, command_id)
+    before = list(itertools.takewhile(lambda a: a is not arrival, found))
+    if before:  # a terminal:output without commandId, before running
+        first = before[0].message
     if not (first["type"] == "command:status" and first.get("status") == "running"):
         raise CheckFailure(
             "CLIENT-14",
@@ -158,6 +186,12 @@ def judge_lifecycle(ctx: ClientCheckContext, messages: Sequence[Message], comman
     final ``command:status`` before ``command:complete`` when there are both."""
     agent_id = ctx.agent_id
     for message in messages:
+        if message.get("commandId") != command_id:
+            raise CheckFailure(
+                "CLIENT-15",
+                f"commandId {command_id!r} on every message about it (one command ran)",
+                describe(message),
+            )
         if message.get("agentId") != agent_id:
             raise CheckFailure(
                 "CLIENT-15", f"agentId {agent_id!r} (its own) on {command_id}", describe(message)
