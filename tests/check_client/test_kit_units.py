@@ -17,7 +17,7 @@ from onsembl_conformance.registry import get_client_check
 
 
 def context() -> ClientCheckContext:
-    config = client_config(ClientRunOptions(), "secret-for-unit-tests")
+    config = client_config(ClientRunOptions(), "secret-for-the-unit-tests-of-the-kit-0123456789")
     return ClientCheckContext(config, get_client_check("agent/refreshes_in_place"))
 
 
