@@ -24,7 +24,7 @@ from onsembl_conformance.bundled import DEFAULT_COMMAND, FAST_PROFILE, RunningSe
 
 pytest_plugins = ["pytester"]
 
-SECRET = secrets.token_urlsafe(32)
+SECRET = secrets.token_urlsafe(32)  # passed as --onsembl-jwt-secret=S: it may begin with "-"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -52,7 +52,7 @@ def scratch(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def url_options(server: RunningServer, only: str = "no_token,agent_list_on_connect") -> list[str]:
     return [
-        "--onsembl-url", server.url, "--onsembl-jwt-secret", SECRET,
+        "--onsembl-url", server.url, f"--onsembl-jwt-secret={SECRET}",
         "--onsembl-profile", "profile.yaml", "--onsembl-only", only, "--onsembl-seed", "5",
         "-v",
     ]  # fmt: skip
@@ -175,7 +175,7 @@ registry._REGISTRY["agent_list_on_connect"] = dataclasses.replace(spec, function
 
 def test_an_unreachable_server_is_an_error_of_every_item(scratch: pytest.Pytester) -> None:
     result = scratch.runpytest_subprocess(
-        "--onsembl-url", "ws://127.0.0.1:9/ws", "--onsembl-jwt-secret", SECRET,
+        "--onsembl-url", "ws://127.0.0.1:9/ws", f"--onsembl-jwt-secret={SECRET}",
         "--onsembl-only", "AUTH-3,AUTH-5",
     )  # fmt: skip
     result.assert_outcomes(errors=2)
